@@ -1,0 +1,34 @@
+"""Who may do what: role checks in one place, used by views, the API and templates."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from .models import Membership, Organisation, User
+
+Role = Membership.Role
+
+
+def has_role(user: User | AnonymousUser, *roles: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def organisations_of(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def roles_of(user: User | AnonymousUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def can_browse_audit(user: User | AnonymousUser) -> bool:
+    return has_role(user, Role.AUDITOR)

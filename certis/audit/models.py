@@ -1,0 +1,66 @@
+"""One audit event record for the whole platform, written by every service in its own transaction."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.TextChoices):
+    ORGANISATION_CREATED = "organisation.created", _("Organisation created")
+    MEMBERSHIP_GRANTED = "membership.granted", _("Role granted")
+    MEMBERSHIP_REVOKED = "membership.revoked", _("Role revoked")
+    USER_CREATED = "user.created", _("User created")
+    API_TOKEN_ISSUED = "api_token.issued", _("API token issued")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+    PLAN_IMPORTED = "plan.imported", _("Plan imported")
+    PLAN_REVISED = "plan.revised", _("Plan revised")
+    PLAN_PUBLISHED = "plan.published", _("Plan published")
+    PLAN_UNPUBLISHED = "plan.unpublished", _("Plan withdrawn from publication")
+    TASK_SCHEDULED = "task.scheduled", _("Task deadline set")
+    MILESTONE_ADDED = "milestone.added", _("Milestone added")
+    MILESTONE_COMPLETED = "milestone.completed", _("Milestone completed")
+    PROGRESS_REPORTED = "progress.reported", _("Progress reported")
+    CONTRIBUTION_ADDED = "progress.contribution", _("Contribution added")
+    PROGRESS_IMPORTED = "progress.imported", _("Progress imported from Excel")
+    FOLLOW_UP_SENT = "follow_up.sent", _("Follow-up sent")
+    FOLLOW_UP_REPLIED = "follow_up.replied", _("Follow-up replied")
+    FOLLOW_UP_CLOSED = "follow_up.closed", _("Follow-up closed")
+    ASSESSMENT_OPENED = "assessment.opened", _("Assessment period opened")
+    SCORE_ADJUSTED = "assessment.adjusted", _("Score adjusted")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when, with the values before and after.
+
+    ``target_type`` is the model label (``governance.task``) and ``target_id`` its key as text, so that one
+    table holds events about every kind of record without a foreign key to each.
+    """
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    event_type = models.CharField(_("event"), max_length=48, choices=EventType.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_type = models.CharField(_("target type"), max_length=64, db_index=True)
+    target_id = models.CharField(_("target"), max_length=64)
+    target_repr = models.CharField(_("target name"), max_length=255, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.event_type} {self.target_repr}"

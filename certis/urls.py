@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from .api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("certis.core.urls")),
+    path("accounts/", include("certis.accounts.urls")),
+    path("audit/", include("certis.audit.urls")),
+    path("plans/", include("certis.governance.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "certis.core.views.bad_request"
+handler403 = "certis.core.views.permission_denied"
+handler404 = "certis.core.views.page_not_found"
+handler500 = "certis.core.views.server_error"

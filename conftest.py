@@ -1,0 +1,88 @@
+"""The cast every page and endpoint is tested with, built once per test from the seed notice.
+
+- ``office``: leading-group office staff; ``leader``: a leading-group member; ``auditor``;
+- ``lead_staff``: staff of 认可部, lead unit of tasks 1–5; ``support_staff``: staff of 法律部, which supports
+  task 1; ``outsider``: staff of 财务部, which has no part in task 1; the anonymous visitor is ``client``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from certis.accounts.models import Membership, Organisation, User
+from certis.core.text import normalize
+
+SEED = (
+    Path(__file__).resolve().parent / "certis" / "governance" / "seed" / "cnca-2018-implementation-plan.txt"
+)
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def regulator(db: Any) -> Organisation:
+    return Organisation.objects.create(name="国家认证认可监督管理委员会", kind=Organisation.Kind.REGULATOR)
+
+
+@pytest.fixture
+def plan(db: Any, seed_text: str, regulator: Organisation) -> Any:
+    from certis.governance.notice import read_notice
+    from certis.governance.plan_import import import_plan
+
+    return import_plan(
+        acting_user=None, notice=read_notice(seed_text), source_text=seed_text, issuer=regulator
+    )
+
+
+def unit(name: str) -> Organisation:
+    return Organisation.objects.get(name_key=normalize(name), kind__in=["department", "affiliate"])
+
+
+def person(username: str, organisation: Organisation, role: str = Membership.Role.STAFF) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def office(plan: Any, regulator: Organisation) -> User:
+    return person("office", regulator, Membership.Role.PLAN_OFFICE)
+
+
+@pytest.fixture
+def leader(plan: Any, regulator: Organisation) -> User:
+    return person("leader", regulator, Membership.Role.LEADING_GROUP)
+
+
+@pytest.fixture
+def auditor(regulator: Organisation) -> User:
+    return person("auditor", regulator, Membership.Role.AUDITOR)
+
+
+@pytest.fixture
+def lead_staff(plan: Any) -> User:
+    return person("renke", unit("认可部"))
+
+
+@pytest.fixture
+def support_staff(plan: Any) -> User:
+    return person("falv", unit("法律部"))
+
+
+@pytest.fixture
+def outsider(plan: Any) -> User:
+    return person("caiwu", unit("财务部"))
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
