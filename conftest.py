@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +89,44 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Playwright's sync API runs its own event loop in this thread; the test's ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser(live_server: Any) -> Iterator[Any]:
+    """Headless Chromium, closed before the live server stops.
+
+    List it after the fixtures that make the test's data: what the ORM does once Playwright has started
+    runs on a connection of its own, which nothing closes, and PostgreSQL then cannot drop the test database.
+    """
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed: run bin/setup --dev (it installs Debian's chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(browser: Any, base_url: str, user: User) -> Any:
+    """A new page, logged in as the user (whose password the cast gives as "pw-" + username)."""
+    page = browser.new_page()
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw-" + user.username)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    return page

@@ -2,55 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from certis.accounts.models import User
+from conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# Playwright's sync API runs its own event loop in this thread; the test's ORM calls are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser(live_server: Any) -> Iterator[Any]:
-    """Closed before the live server stops, so no request of its is still using the database."""
-    if CHROMIUM is None:
-        pytest.fail("Chromium is not installed: run bin/setup --dev (it installs Debian's chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def log_in(browser: Any, base_url: str, user: User) -> Any:
-    page = browser.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw-" + user.username)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-    return page
-
 
 def test_department_reports_progress_and_office_sees_it_on_the_dashboard(
-    browser: Any, live_server: Any, plan: Any, lead_staff: User, office: User
+    live_server: Any, plan: Any, lead_staff: User, office: User, browser: Any
 ) -> None:
     page = log_in(browser, live_server.url, lead_staff)
     assert page.locator("html").get_attribute("lang") == "zh-hans"
