@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("certis.accounts.urls")),
     path("audit/", include("certis.audit.urls")),
     path("plans/", include("certis.governance.urls")),
+    path("register/", include("certis.bodies.register_urls")),
+    path("applications/", include("certis.bodies.application_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

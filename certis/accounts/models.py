@@ -75,6 +75,9 @@ class Membership(models.Model):
         PLAN_OFFICE = "plan_office", _("Leading-group office staff")
         LEADING_GROUP = "leading_group", _("Leading-group member")
         AUDITOR = "auditor", _("Auditor")
+        APPROVAL_STAFF = "approval_staff", _("Approval staff")
+        APPROVAL_OFFICIAL = "approval_official", _("Approving official")
+        REVIEWER = "reviewer", _("Technical reviewer")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
@@ -114,3 +117,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.name} ({self.prefix}…)"
+
+
+class Notification(models.Model):
+    """An in-app notice to a person; the same news usually goes by email too."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("message"), max_length=300)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.message

@@ -14,6 +14,9 @@ BASE_DIR = PACKAGE_DIR.parent
 VAR_DIR = Path(env_str("CERTIS_VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me-in-production-0123456789")
+# Seals personal numbers (identity numbers) in the database; kept apart from SECRET_KEY so that rotating the
+# session key does not make sealed data unreadable. Defaults to SECRET_KEY.
+FIELD_SECRET = env_str("FIELD_SECRET", SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
     "certis.accounts",
     "certis.audit",
     "certis.governance",
+    "certis.bodies",
 ]
 
 MIDDLEWARE = [
