@@ -50,9 +50,13 @@ def whoami(request: HttpRequest) -> dict[str, Any]:
 
 
 def _add_routers() -> None:
+    from certis.bodies.api_applications import router as applications_router
+    from certis.bodies.api_register import router as register_router
     from certis.governance.api import router as governance_router
 
     api.add_router("/v1/governance", governance_router)
+    api.add_router("/v1/register", register_router)
+    api.add_router("/v1/applications", applications_router)
 
 
 _add_routers()

@@ -18,6 +18,27 @@ def has_role(user: User | AnonymousUser, *roles: str) -> bool:
     return Membership.objects.filter(user=user, role__in=roles).exists()
 
 
+# The regulator's own organisations: roles such as approval staff count only when held in one of these.
+REGULATOR_KINDS = (
+    Organisation.Kind.REGULATOR,
+    Organisation.Kind.DEPARTMENT,
+    Organisation.Kind.AFFILIATE,
+    Organisation.Kind.LOCAL_BUREAU,
+)
+
+
+def has_regulator_role(user: User | AnonymousUser, *roles: str) -> bool:
+    """Like :func:`has_role`, but only for roles held in a regulator organisation: a body's manager who was
+    somehow given a regulator role does not thereby act for the regulator."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, role__in=roles, organisation__kind__in=REGULATOR_KINDS
+    ).exists()
+
+
 def organisations_of(user: User | AnonymousUser) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()

@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certis.core.text import normalize
 
@@ -230,7 +232,7 @@ class Qualification(models.Model):
     """A person's registration as auditor or inspector, at a grade, for schemes and technical field codes."""
 
     class Role(models.TextChoices):
-        AUDITOR = "auditor", _("Auditor")
+        AUDITOR = "auditor", pgettext_lazy("certification personnel", "Auditor")
         INSPECTOR = "inspector", _("Inspector")
 
     class Grade(models.TextChoices):
@@ -330,12 +332,20 @@ class Application(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     approval_number = models.CharField(_("approval number"), max_length=32, blank=True)
     approval_valid_until = models.DateField(_("approval valid until"), null=True, blank=True)
+    issued_on = models.DateField(_("approval issued on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["stage", "kind"], name="application_stage_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "kind"],
+                condition=Q(closed_at__isnull=True),
+                name="application_one_open_per_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.body.name}"
@@ -346,7 +356,13 @@ class Application(models.Model):
 
 
 class StagePeriod(models.Model):
-    """A stretch of time an application spent in one stage. Working days are counted when the period ends."""
+    """A stretch of time an application spent in one stage. Working days are counted when the period ends.
+
+    ``limit_days`` is what was left of the stage's limit when the period opened (the limit less the working
+    days earlier periods of the same stage used), and ``overdue_from`` the first day on which the period is
+    overdue; both are kept so that lists can flag and filter overdue applications in the database. A
+    supplementing period has neither: its time counts against no limit.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="periods")
     stage = models.CharField(_("stage"), max_length=16, choices=Application.Stage.choices)
@@ -354,6 +370,8 @@ class StagePeriod(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     working_days = models.PositiveIntegerField(_("working days"), null=True, blank=True)
     ended_by = models.CharField(_("ended by"), max_length=32, blank=True)
+    limit_days = models.SmallIntegerField(_("working days left of the limit"), null=True, blank=True)
+    overdue_from = models.DateField(_("overdue from"), null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["application", "started_at", "id"]
@@ -372,7 +390,7 @@ class MissingItem(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="missing_items")
     description = models.CharField(_("what is missing"), max_length=300)
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(default=timezone.now)
     supplied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -393,7 +411,7 @@ class ReviewAssignment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
     findings = models.TextField(_("findings"), blank=True)
     conclusion = models.CharField(
         _("conclusion"), max_length=16, choices=Conclusion.choices, default=Conclusion.PENDING
@@ -449,7 +467,7 @@ class DocumentVersion(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["document", "-version"]

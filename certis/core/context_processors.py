@@ -8,7 +8,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from certis.accounts.access import Role, roles_of
+from certis.accounts.access import Role, organisations_of, roles_of
+from certis.accounts.models import Organisation
+from certis.bodies.application_access import can_see_figures
+
+
+def _works_for_a_body(user: Any) -> bool:
+    kinds = {Organisation.Kind.CERTIFICATION_BODY, Organisation.Kind.LAB}
+    return user.is_authenticated and organisations_of(user).filter(kind__in=kinds).exists()
 
 
 def _entries(request: HttpRequest) -> list[tuple[Any, str]]:
@@ -25,6 +32,12 @@ def _entries(request: HttpRequest) -> list[tuple[Any, str]]:
         entries.append((_("Assessment"), reverse("governance:assessment_list")))
     elif user.is_authenticated:
         entries.append((_("Follow-ups"), reverse("governance:follow_up_list")))
+    entries.append((_("Register"), reverse("register:index")))
+    approvals = {Role.APPROVAL_STAFF, Role.APPROVAL_OFFICIAL, Role.REVIEWER}
+    if superuser or roles & approvals or _works_for_a_body(user):
+        entries.append((_("Applications"), reverse("applications:application_list")))
+    if can_see_figures(user):
+        entries.append((_("Five reductions"), reverse("applications:figures")))
     if superuser or Role.AUDITOR in roles:
         entries.append((_("Audit log"), reverse("audit:event_list")))
     entries.append((_("API"), "/api/docs"))

@@ -152,3 +152,16 @@ LOGGING = {
 
 # A unit with no progress report for this many days has its task flagged as stalled.
 GOVERNANCE_STALLED_AFTER_DAYS = env_int("GOVERNANCE_STALLED_AFTER_DAYS", 30)
+
+# Online applications (bodies app): the time limit of each stage in working days (Monday to Friday, with the
+# public holidays and worked weekend days of the Holiday table). Supplementing has no limit: its time is the
+# applicant's, and the clock of the stage the application came from is paused meanwhile.
+BODIES_STAGE_LIMITS = {
+    "submitted": env_int("BODIES_LIMIT_SUBMITTED", 5),
+    "review": env_int("BODIES_LIMIT_REVIEW", 20),
+    "decision": env_int("BODIES_LIMIT_DECISION", 10),
+    "issuing": env_int("BODIES_LIMIT_ISSUING", 5),
+    "issued": env_int("BODIES_LIMIT_ISSUED", 2),
+}
+# How long an approval (or a lab's qualification) issued through an application is valid.
+BODIES_APPROVAL_VALID_YEARS = env_int("BODIES_APPROVAL_VALID_YEARS", 6)

@@ -190,7 +190,7 @@ def _status_change(body: Body, to: str, effective_on: dt.date, reason: str, acti
     if to not in BODY_MOVES[body.status]:
         raise ValidationError(
             _("A body that is %(from)s cannot become %(to)s.")
-            % {"from": body.get_status_display(), "to": Status(to).label}
+            % {"from": body.get_status_display(), "to": Status(to).label if to in Status.values else to}
         )
     StatusChange.objects.create(
         body=body,
@@ -274,6 +274,8 @@ def register_person(*, acting_user: Any, name: str, identity_number: str, regist
     number = clean_identity_number(identity_number)
     if not name.strip():
         raise ValidationError({"name": _("Give the person's name.")})
+    if not registration_number.strip():
+        raise ValidationError({"registration_number": _("Give the registration number.")})
     key = digest(number)
     if Person.objects.filter(id_number_digest=key).exists():
         raise ValidationError(
@@ -365,6 +367,8 @@ def employ_person(*, acting_user: Any, person: Person, body: Body, started_on: d
 def change_person_status(*, acting_user: Any, person: Person, status: str, reason: str) -> Person:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
+    if status not in Person.Status.values:
+        raise ValidationError({"status": _("Choose a status of the register.")})
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status == Person.Status.REVOKED:
         raise ValidationError(_("A revoked registration cannot change again."))
