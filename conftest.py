@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from certis.accounts.models import Membership, Organisation, User
@@ -100,8 +101,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def browser(live_server: Any) -> Iterator[Any]:
     """Headless Chromium, closed before the live server stops.
 
-    List it after the fixtures that make the test's data: what the ORM does once Playwright has started
-    runs on a connection of its own, which nothing closes, and PostgreSQL then cannot drop the test database.
+    List it after the fixtures that make the test's data, so that they use the test's own connection.
     """
     if CHROMIUM is None:
         pytest.fail("Chromium is not installed: run bin/setup --dev (it installs Debian's chromium).")
@@ -119,6 +119,10 @@ def browser(live_server: Any) -> Iterator[Any]:
         )
         yield browser
         browser.close()
+        # What the test did through the ORM after Playwright started ran on a connection of its own (Playwright
+        # switches greenlets, and Django keeps connections per context): close it, or PostgreSQL cannot drop
+        # the test database.
+        connections.close_all()
 
 
 def log_in(browser: Any, base_url: str, user: User) -> Any:
