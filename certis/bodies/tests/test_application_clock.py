@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -234,7 +235,9 @@ def test_the_applicant_and_the_official_see_the_clock_on_the_page(
     )
     url = reverse("applications:application_detail", args=[application.pk])
     for person in (app_applicant, app_cast.official):
-        response = client_for(person).get(url, headers={"accept-language": "en"})
+        client = client_for(person)
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # Accept-Language is ignored
+        response = client.get(url)
         page = response.content.decode()
         assert response.context["clock"].paused and 'id="clock"' in page
         assert "Paused while the applicant supplements" in page

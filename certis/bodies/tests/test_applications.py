@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
@@ -745,9 +746,9 @@ def test_a_refused_act_on_the_page_shows_its_reason(
     app_cast: Cast, app_applicant: User, app_new_body: Organisation
 ) -> None:
     application = submit_new_body(app_applicant, app_new_body)
-    response = client_for(app_cast.staff).post(
-        reverse("applications:complete_review", args=[application.pk]), headers={"accept-language": "en"}
-    )
+    client = client_for(app_cast.staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # Certis ignores Accept-Language: Chinese first
+    response = client.post(reverse("applications:complete_review", args=[application.pk]))
     assert response.status_code == 400
     assert "not possible while the application" in response.content.decode()
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from certis.accounts.models import Organisation, User
 from certis.audit.models import AuditEvent
@@ -23,6 +24,13 @@ pytestmark = pytest.mark.django_db
 
 Status = Body.Status
 DAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Any:
+    """The services' messages are checked in English; pages show them in Chinese by default."""
+    with translation.override("en"):
+        yield
 
 
 def approve(staff: User, body: Body, number: str | None = None, on: dt.date = DAY) -> Body:
