@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.test import Client
+from django.urls import reverse
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.core.text import normalize
@@ -134,3 +135,17 @@ def log_in(browser: Any, base_url: str, user: User) -> Any:
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base_url}/")
     return page
+
+
+LOGIN = "login"  # the answer when a page sends the visitor to log in
+
+
+def answer(response: Any) -> int | str:
+    """A permission test's view of a response: the status code, or LOGIN when it sends the visitor to log in."""
+    if getattr(response, "streaming", False):
+        # Read to the end: the test client then closes the file itself, without closing the database
+        # connection as a second response.close() would (it looks like a finished request).
+        b"".join(response.streaming_content)
+    if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")):
+        return LOGIN
+    return response.status_code

@@ -179,19 +179,17 @@ def trade(rng: random.Random) -> str:
 
 
 def make_uscc(index: int) -> str:
-    from stdnum.cn import uscc
+    from certis.core.identifiers import make_uscc as well_formed
 
-    stem = f"91{110000 + index % 800000:06d}{index:09d}"
-    return stem + uscc.calc_check_digit(stem)
+    return well_formed(f"91{110000 + index % 800000:06d}{index:09d}")
 
 
 def make_identity_number(index: int) -> str:
-    from stdnum.cn import ric
+    from certis.core.identifiers import make_identity_number as well_formed
 
     region = ["110101", "310104", "440106", "510104", "320102", "330106"][index % 6]
     birth = dt.date(1960, 1, 1) + dt.timedelta(days=index % 14000)
-    stem = f"{region}{birth:%Y%m%d}{index // 14000 % 1000:03d}"
-    return stem + ric.calc_check_digit(stem + "0")
+    return well_formed(f"{region}{birth:%Y%m%d}{index // 14000 % 1000:03d}")
 
 
 class Loader:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from certis.accounts.demo import PASSWORD, ensure_person
 from certis.accounts.models import Membership, Organisation, User
 from certis.accounts.services import find_or_create_organisation
-from certis.core.identifiers import clean_uscc
+from certis.core.identifiers import clean_uscc, make_uscc
 
 from .models import Accreditation, Application, Body, Scheme
 from .services import applications as services
@@ -42,9 +42,7 @@ def _applicant(name: str, stem: str, kind: str, username: str, display: str) -> 
 
 
 def _uscc(stem: str) -> str:
-    from stdnum.cn import uscc
-
-    return clean_uscc(stem + uscc.calc_check_digit(stem))
+    return clean_uscc(make_uscc(stem))
 
 
 def _pdf(title: str) -> Any:

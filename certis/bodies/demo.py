@@ -11,10 +11,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from stdnum.cn import ric, uscc
 
 from certis.accounts.demo import PASSWORD, ensure_person, regulator
 from certis.accounts.models import Membership, Organisation, User
+from certis.core.identifiers import make_identity_number, make_uscc
 from certis.core.text import normalize
 
 from . import application_demo
@@ -23,15 +23,6 @@ from .services import register
 from .services.register import Scope
 
 Role = Membership.Role
-
-
-def make_uscc(stem: str) -> str:
-    """A USCC from its first 17 characters, with the check character GB 32100-2015 gives them."""
-    return stem + uscc.calc_check_digit(stem)
-
-
-def make_identity_number(stem: str) -> str:
-    return stem + ric.calc_check_digit(stem + "0")  # stdnum drops the last character
 
 
 # name, USCC stem, address, region, number, approved on, scope [(scheme, category, standards)]

@@ -67,6 +67,17 @@ def clean_identity_number(value: str) -> str:
         raise ValidationError(_("This is not an identity number."), code="ric_format") from None
 
 
+def make_uscc(stem: str) -> str:
+    """A well-formed USCC from its first 17 characters, with the check character they call for (demo data,
+    tests and benchmarks make up their organisations with it)."""
+    return stem + uscc.calc_check_digit(stem)
+
+
+def make_identity_number(stem: str) -> str:
+    """A well-formed identity number from its first 17 digits (region, birth date, sequence)."""
+    return stem + ric.calc_check_digit(stem + "0")  # stdnum drops the last character given
+
+
 def mask_identity_number(number: str) -> str:
     """Region code and last four characters only: 110101********1234."""
     return number[:6] + "*" * (len(number) - 10) + number[-4:]

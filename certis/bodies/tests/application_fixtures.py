@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from stdnum.cn import uscc
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.bodies.models import Application, Body, Scheme
 from certis.bodies.services import applications as services
 from certis.bodies.services import register
 from certis.bodies.services.register import Scope
+from certis.core.identifiers import make_uscc
 from conftest import person
 
 # What ``from .application_fixtures import *`` brings into a test module: the fixtures, nothing else.
@@ -54,10 +54,6 @@ NEW_BODY_USCC = "91110108MA01ABCD1"
 def at(day: str, hour: int = 10) -> dt.datetime:
     """A moment on a day, Beijing time."""
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=ZONE)
-
-
-def make_uscc(stem: str) -> str:
-    return stem + uscc.calc_check_digit(stem)
 
 
 # --- files ---------------------------------------------------------------------------------------------------

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from stdnum.cn import ric, uscc
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.bodies.models import Body, Person, Scheme
 from certis.bodies.services import register
 from certis.bodies.services.register import Scope
+from certis.core.identifiers import make_identity_number, make_uscc
 from conftest import person
 
 Role = Membership.Role
@@ -35,14 +35,8 @@ WITHDRAWAL_REASON = "出具虚假认证结论，依法撤销批准。"
 SUSPENSION_REASON = "监督检查发现未按认证规则实施审核，暂停批准三个月。"
 
 
-def reg_uscc(stem: str) -> str:
-    """A well-formed USCC from its first 17 characters."""
-    return stem + uscc.calc_check_digit(stem)
-
-
-def reg_identity_number(stem: str) -> str:
-    """A well-formed identity number from its first 17 digits (region, birth date, sequence)."""
-    return stem + ric.calc_check_digit(stem + "0")
+reg_uscc = make_uscc
+reg_identity_number = make_identity_number
 
 
 def reg_body(

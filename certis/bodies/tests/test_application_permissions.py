@@ -23,7 +23,7 @@ from certis.accounts.services import issue_api_token
 from certis.bodies.api_applications import router
 from certis.bodies.models import Application
 from certis.bodies.services import applications as services
-from conftest import client_for
+from conftest import LOGIN, answer, client_for
 
 from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
 from .application_fixtures import (
@@ -34,7 +34,6 @@ from .application_fixtures import (
     submit_new_body,
 )
 
-LOGIN = "login"
 PEOPLE = ["staff", "official", "reviewer", "other_reviewer", "applicant", "outsider", "anonymous"]
 FIXTURES = {
     "staff": "app_staff",
@@ -188,14 +187,6 @@ ENDPOINTS = [
 
 def client_of(request: pytest.FixtureRequest, name: str) -> Client:
     return Client() if name == "anonymous" else client_for(request.getfixturevalue(FIXTURES[name]))
-
-
-def answer(response: Any) -> int | str:
-    if getattr(response, "streaming", False):
-        b"".join(response.streaming_content)
-    if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")):
-        return LOGIN
-    return response.status_code
 
 
 def answers(request: pytest.FixtureRequest, endpoint: Endpoint, world: World) -> dict[str, Any]:

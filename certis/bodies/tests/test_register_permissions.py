@@ -24,14 +24,13 @@ from django.utils import timezone
 
 from certis.accounts.models import Membership, User
 from certis.bodies.models import Body, Person
-from conftest import client_for, person
+from conftest import LOGIN, answer, client_for, person
 
 from .conftest import RegWorld, reg_identity_number
 from .register_api_urls import PREFIX
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("certis.bodies.tests.register_api_urls")]
 
-LOGIN = "login"
 PEOPLE = ["staff", "official", "outsider", "cb_staff", "admin", "anonymous"]
 
 
@@ -163,12 +162,6 @@ ENDPOINTS = [
         data=lambda w: {"status": "suspended", "reason": "暂停注册"},
     ),
 ]
-
-
-def answer(response: Any) -> int | str:
-    if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")):
-        return LOGIN
-    return response.status_code
 
 
 def answers(cast: dict[str, Client], endpoint: Endpoint, world: RegWorld) -> dict[str, int | str]:

@@ -24,9 +24,8 @@ from django.utils import timezone
 from certis.accounts.models import Organisation, User
 from certis.governance import services
 from certis.governance.models import FollowUp, Milestone, Plan, Task
-from conftest import client_for, person, unit
+from conftest import LOGIN, answer, client_for, person, unit
 
-LOGIN = "login"
 PEOPLE = ["office", "leader", "lead_staff", "support_staff", "outsider", "stranger", "anonymous"]
 
 
@@ -247,17 +246,6 @@ ENDPOINTS = [
 
 def client_of(request: pytest.FixtureRequest, name: str) -> Client:
     return Client() if name == "anonymous" else client_for(request.getfixturevalue(name))
-
-
-def answer(response: Any) -> int | str:
-    """The status code, or LOGIN when the response sends the visitor to log in."""
-    if getattr(response, "streaming", False):
-        # Read to the end: the test client then closes the file itself, without closing the database
-        # connection as a second response.close() would (it looks like a finished request).
-        b"".join(response.streaming_content)
-    if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")):
-        return LOGIN
-    return response.status_code
 
 
 def answers(request: pytest.FixtureRequest, endpoint: Endpoint, world: World) -> dict[str, int | str]:
