@@ -78,6 +78,8 @@ class Membership(models.Model):
         APPROVAL_STAFF = "approval_staff", _("Approval staff")
         APPROVAL_OFFICIAL = "approval_official", _("Approving official")
         REVIEWER = "reviewer", _("Technical reviewer")
+        SUPERVISOR = "supervisor", _("Supervision staff")
+        CUSTOMS_OFFICER = "customs_officer", _("Customs officer")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")

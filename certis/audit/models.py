@@ -51,6 +51,23 @@ class EventType(models.TextChoices):
     APPROVAL_ISSUED = "application.issued", _("Approval issued")
     APPROVAL_PUBLISHED = "application.published", _("Approval published in the register")
     APPLICATION_WITHDRAWN = "application.withdrawn", _("Application withdrawn")
+    CERTIFICATE_REPORTED = "certificate.reported", _("Certificate reported")
+    CERTIFICATE_UPDATED = "certificate.updated", _("Certificate updated")
+    CERTIFICATE_STATUS_CHANGED = "certificate.status_changed", _("Certificate status changed")
+    CERTIFICATES_IMPORTED = "certificate.imported", _("Certificates imported from a file")
+    CERTIFICATES_EXPIRED = "certificate.expired", _("Certificates expired")
+    SIGNING_KEY_CREATED = "signing_key.created", _("Signing key created")
+    SIGNING_KEY_ROTATED = "signing_key.rotated", _("Signing key rotated")
+    SIGNING_KEY_REVOKED = "signing_key.revoked", _("Signing key revoked")
+    MARKS_ISSUED = "marks.issued", _("Certification marks issued")
+    SUSPECT_REPORTED = "suspect.reported", _("Suspected fake reported")
+    STANDARD_ADDED = "standard.added", _("Standard added")
+    CATALOGUE_ADJUSTED = "catalogue.adjusted", _("CCC catalogue adjusted")
+    HS_CODE_CHANGED = "catalogue.hs_code", _("HS code table changed")
+    SELF_DECLARATION_MADE = "declaration.made", _("Self-declaration made")
+    SELF_DECLARATION_STATUS_CHANGED = "declaration.status_changed", _("Self-declaration status changed")
+    IMPORT_CHECKED = "import.checked", _("Import declaration checked")
+    TRUST_CLASS_CHANGED = "holder.trust_class", _("Trusted class changed")
 
 
 class AuditEvent(models.Model):

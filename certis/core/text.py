@@ -50,3 +50,19 @@ def normalize(text: str) -> str:
 def squash_spaces(text: str) -> str:
     """Collapse runs of white space (including U+3000) to one space and trim the ends."""
     return _WHITESPACE.sub(" ", fold_width(text)).strip()
+
+
+@lru_cache(maxsize=1)
+def _drop_punctuation() -> dict[int, None]:
+    """A translation table deleting every punctuation and symbol character of Unicode (built once, on use)."""
+    return dict.fromkeys(c for c in range(0x110000) if unicodedata.category(chr(c)).startswith(("P", "S")))
+
+
+def search_key(text: str) -> str:
+    """The key that substring search matches on: :func:`normalize` without punctuation or symbols.
+
+    Brackets, dots, dashes and the like differ between how a name is printed and how it is typed
+    (``（北京）`` / ``(北京)`` / ``北京``), so they are dropped on both sides; letters, digits and CJK
+    characters remain.
+    """
+    return normalize(text).translate(_drop_punctuation())

@@ -33,11 +33,15 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "certis.core",
     "certis.accounts",
     "certis.audit",
     "certis.governance",
     "certis.bodies",
+    "certis.certificates",
+    "certis.catalogue",
 ]
 
 MIDDLEWARE = [
@@ -165,3 +169,7 @@ BODIES_STAGE_LIMITS = {
 }
 # How long an approval (or a lab's qualification) issued through an application is valid.
 BODIES_APPROVAL_VALID_YEARS = env_int("BODIES_APPROVAL_VALID_YEARS", 6)
+
+# Background work (django-tasks, the backport of Django 6's django.tasks): jobs are rows in the database, run by
+# `certis db_worker`. Tests run them at once (settings/test.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
