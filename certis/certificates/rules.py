@@ -277,6 +277,13 @@ def check_row(
             _("The body is not approved for %(scheme)s certification on %(day)s.")
             % {"scheme": Scheme(scheme).label, "day": values["issued_on"]},
         )
+    if ctx.body.status != Body.Status.APPROVED:
+        fail(
+            "scheme",
+            "body_not_approved",
+            _("%(body)s is %(status)s and may not issue certificates.")
+            % {"body": ctx.body.name, "status": ctx.body.get_status_display()},
+        )
     _check_signatory(values, ctx, fail)
     if values["number"] and number_key(values["number"]) in ctx.closed:
         fail(

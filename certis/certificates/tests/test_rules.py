@@ -142,3 +142,13 @@ def test_synthetic_rows_pass_every_rule(cert_world: CertWorld) -> None:
     for number, row in enumerate(rows, start=1):
         _data, errors = check_row(row, context, number)
         assert errors == [], errors
+
+
+def test_a_suspended_body_may_not_report(cert_world: CertWorld) -> None:
+    from certis.bodies.services.register import change_body_status
+
+    change_body_status(
+        acting_user=cert_world.supervisor, body=cert_world.body, status="suspended", reason="整改"
+    )
+    cert_world.body.refresh_from_db()
+    assert ("scheme", "body_not_approved") in codes(cert_world)
