@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from certis.bodies.models import Body, Employment, Person, Qualification, Scheme, ScopeEntry
 from certis.core.identifiers import clean_uscc
-from certis.core.text import squash_spaces
+from certis.core.text import squash_spaces, tidy
 
 from .models import Certificate, Standard, number_key
 from .schemes import FIELDS, required_fields
@@ -198,13 +198,19 @@ def scheme_of(value: Any) -> str | None:
     return _SCHEME_NAMES.get(number_key(text))
 
 
+# Fields that are codes rather than text: compared and stored half-width.
+_CODES = frozenset({"number", "holder_uscc", "product_code", "signatory"})
+
+
 def _text(raw: Mapping[str, Any], name: str) -> str:
+    """A field's text with white space tidied; codes also half-width. Names and addresses keep their widths,
+    as they are printed on the certificate."""
     value = raw.get(name)
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return squash_spaces(str(value))
+    return squash_spaces(str(value)) if name in _CODES else tidy(str(value))
 
 
 def check_row(

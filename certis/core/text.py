@@ -47,6 +47,12 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub("", to_simplified(fold_width(text))).casefold()
 
 
+def tidy(text: str) -> str:
+    """Collapse runs of white space (including U+3000) to one space and trim the ends, keeping the text's
+    own widths: a name keeps its full-width brackets as printed."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
 def squash_spaces(text: str) -> str:
     """Collapse runs of white space (including U+3000) to one space and trim the ends."""
     return _WHITESPACE.sub(" ", fold_width(text)).strip()

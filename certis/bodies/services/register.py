@@ -387,9 +387,13 @@ def change_person_status(*, acting_user: Any, person: Person, status: str, reaso
 
 
 def in_good_standing(person: Person, day: dt.date, scheme: str | None = None) -> bool:
-    """Whether the person may sign on that day: registration active and a qualification valid then (for the
-    scheme, if one is named). Used by the certificate registry to check signatories."""
-    if person.status != Person.Status.ACTIVE:
+    """Whether the person may sign on that day: registration not suspended or revoked by then, and a
+    qualification valid then (for the scheme, if one is named).
+
+    The register keeps the current status and the day it took effect (``status_since``): someone suspended
+    since a later day was in good standing on the day asked about. The certificate registry checks its
+    signatories the same way, in bulk (``certis.certificates.rules.Signatory``)."""
+    if person.status != Person.Status.ACTIVE and (person.status_since is None or person.status_since <= day):
         return False
     qualifications = person.qualifications.filter(valid_from__lte=day, valid_until__gte=day)
     if scheme is None:
