@@ -200,6 +200,14 @@ def change_status(
         raise ValidationError(
             _("The regulator suspended this certificate; only the regulator can reinstate it.")
         )
+    if status == Status.CANCELLED and not sanction and _suspended_as_sanction(certificate):
+        # A cancellation at the holder's request is neutral; it must not end a sanction before the regulator
+        # decides. The body may still withdraw, which is no milder than the suspension.
+        raise ValidationError(
+            _(
+                "The regulator suspended this certificate as a sanction; it cannot be cancelled until the regulator decides."
+            )
+        )
     before = certificate.status
     event = _move(
         certificate,

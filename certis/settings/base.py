@@ -173,3 +173,26 @@ BODIES_APPROVAL_VALID_YEARS = env_int("BODIES_APPROVAL_VALID_YEARS", 6)
 # Background work (django-tasks, the backport of Django 6's django.tasks): jobs are rows in the database, run by
 # `certis db_worker`. Tests run them at once (settings/test.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The platform's public address (https://certis.example.gov.cn), put in the QR codes of certificates so that
+# a phone opens the verify page. Empty: the address the page was asked under.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"PUBLIC_BASE_URL must start with https:// or http://; got {PUBLIC_BASE_URL!r}."
+    )
+
+# Certificate reports in bulk (certificates app): a file of at most this many rows is checked and applied in
+# the request that uploads it; a larger one is queued for the worker, and its page shows the progress.
+CERTIFICATES_IMPORT_INLINE_ROWS = env_int("CERTIFICATES_IMPORT_INLINE_ROWS", 2_000)
+
+# Public verification API (certificates app): requests allowed per caller, as "count/period" (period s, min,
+# hour or day). Anonymous callers are counted by address, callers with an organisation's API token by token.
+# Counted in the default cache: per process unless CACHES names a shared one.
+CERTIFICATES_ANON_RATE = env_str("CERTIFICATES_ANON_RATE", "120/min")
+CERTIFICATES_TOKEN_RATE = env_str("CERTIFICATES_TOKEN_RATE", "6000/min")
+# Reports of suspected fakes: at most this many an hour from one browser session (four times as many from one
+# address).
+CERTIFICATES_SUSPECT_REPORTS_PER_HOUR = env_int("CERTIFICATES_SUSPECT_REPORTS_PER_HOUR", 5)

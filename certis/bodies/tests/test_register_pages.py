@@ -450,7 +450,9 @@ def test_on_postgresql_trigram_indexes_serve_the_search(reg_world: RegWorld) -> 
             assert cursor.fetchall() == []
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%%trgm%%'")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%%trgm%%' AND tablename LIKE 'bodies_%%'"
+        )
         indexes = dict(cursor.fetchall())
         assert set(indexes) == {
             "body_name_key_trgm",

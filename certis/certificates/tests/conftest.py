@@ -82,7 +82,7 @@ def cert_person(acting_user: Any, name: str, registration: str, stem: str, body:
 def cert_world(db: Any, regulator: Organisation) -> CertWorld:
     supervisor = person("supervisor", regulator, Role.SUPERVISOR)
     for code, title, schemes in STANDARDS:
-        Standard.objects.create(code=code, title=title, schemes=schemes)
+        Standard.objects.update_or_create(code=code, defaults={"title": title, "schemes": schemes})
     body = register.approve_body(
         acting_user=supervisor,
         body=register.register_body(
