@@ -13,11 +13,12 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certis.bodies.models import Body, Employment, Person, Qualification, Scheme, ScopeEntry
@@ -42,6 +43,7 @@ DATE_FIELDS = ("first_issued_on", "issued_on", "expires_on")
 _LIST_SPLIT = re.compile(r"[;；\n]+")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _SCHEME_NAMES: dict[str, str] = {}
+_SCHEME_CODES = frozenset(Scheme.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ class ReportContext:
         ):
             scope.setdefault(scheme, []).append((granted, removed))
         standards = dict(Standard.objects.values_list("code_key", "code"))
+        standards |= {code: code for code in standards.values()}  # as usually written: found at once
         closed = dict(
             Certificate.objects.filter(
                 body=body, status__in=[Certificate.Status.WITHDRAWN, Certificate.Status.CANCELLED]
@@ -128,6 +131,7 @@ def _signatories(body: Body) -> dict[str, Signatory]:
         signatory = Signatory(person.pk, person.name, person.status, person.status_since)
         people[person.pk] = signatory
         keys[number_key(person.registration_number)] = signatory
+        keys[person.registration_number] = signatory  # as usually written: found at once
     for person_id, start, end in Employment.objects.filter(body=body).values_list(
         "person_id", "started_on", "ended_on"
     ):
@@ -149,7 +153,13 @@ def parse_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    match = _DATE.match(squash_spaces(str(value)))
+    return _parse_date_text(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(value: str) -> dt.date:
+    """Dates repeat across the rows of a file: each text is read once."""
+    match = _DATE.match(squash_spaces(value))
     if not match:
         raise ValueError(value)
     year, month, day = (int(part) for part in match.groups())
@@ -185,7 +195,7 @@ def parse_sites(value: Any) -> list[dict[str, str]]:
 def scheme_of(value: Any) -> str | None:
     """A scheme from its code (``ccc``) or its name in either language (``强制性产品认证``)."""
     text = squash_spaces(str(value or ""))
-    if text in Scheme.values:
+    if text in _SCHEME_CODES:
         return text
     if not _SCHEME_NAMES:
         from django.utils import translation
@@ -270,10 +280,11 @@ def check_row(
             )
 
     if values["holder_uscc"]:
-        try:
-            values["holder_uscc"] = clean_uscc(values["holder_uscc"])
-        except ValidationError as error:
-            fail("holder_uscc", "bad_uscc", error.messages[0])
+        uscc, problem = _checked_uscc(values["holder_uscc"], translation.get_language())
+        if problem:
+            fail("holder_uscc", "bad_uscc", problem)
+        else:
+            values["holder_uscc"] = uscc
     _check_dates(values, ctx, fail)
     _check_standards(values, ctx, fail)
     if scheme and values["issued_on"] and not ctx.in_scope(scheme, values["issued_on"]):
@@ -303,6 +314,16 @@ def check_row(
     return values, []
 
 
+@lru_cache(maxsize=65_536)
+def _checked_uscc(value: str, language: str | None) -> tuple[str, str]:
+    """The USCC cleaned, or the message saying what is wrong; a holder's USCC recurs on its certificates.
+    (The language is part of the key: the message is in it.)"""
+    try:
+        return clean_uscc(value), ""
+    except ValidationError as error:
+        return "", error.messages[0]
+
+
 def _check_dates(values: dict[str, Any], ctx: ReportContext, fail: Any) -> None:
     first, issued, expires = values["first_issued_on"], values["issued_on"], values["expires_on"]
     if first and issued and first > issued:
@@ -316,7 +337,7 @@ def _check_dates(values: dict[str, Any], ctx: ReportContext, fail: Any) -> None:
 def _check_standards(values: dict[str, Any], ctx: ReportContext, fail: Any) -> None:
     codes = []
     for code in values["standards"]:
-        known = ctx.standards.get(number_key(code))
+        known = ctx.standards.get(code) or ctx.standards.get(number_key(code))
         if known is None:
             fail("standards", "unknown_standard", _("%(code)s is not a known standard.") % {"code": code})
         else:
@@ -328,7 +349,7 @@ def _check_signatory(values: dict[str, Any], ctx: ReportContext, fail: Any) -> N
     number = values.pop("signatory")
     if not number:
         return
-    signatory = ctx.signatories.get(number_key(number))
+    signatory = ctx.signatories.get(number) or ctx.signatories.get(number_key(number))
     day, scheme = values["issued_on"], values["scheme"]
     if signatory is None:
         fail(

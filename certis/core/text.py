@@ -44,6 +44,8 @@ def to_traditional(text: str) -> str:
 
 def normalize(text: str) -> str:
     """The comparison key of a name: half-width, simplified, no white space, case-folded."""
+    if text.isascii():  # already half-width, and no script to convert: the common case of codes and numbers
+        return _WHITESPACE.sub("", text).casefold()
     return _WHITESPACE.sub("", to_simplified(fold_width(text))).casefold()
 
 

@@ -187,6 +187,9 @@ if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
 # Certificate reports in bulk (certificates app): a file of at most this many rows is checked and applied in
 # the request that uploads it; a larger one is queued for the worker, and its page shows the progress.
 CERTIFICATES_IMPORT_INLINE_ROWS = env_int("CERTIFICATES_IMPORT_INLINE_ROWS", 2_000)
+# The most rows one file of certificate reports may hold (Excel's own limit is 1,048,575); more is refused
+# with a message asking to split the file.
+CERTIFICATES_IMPORT_MAX_ROWS = env_int("CERTIFICATES_IMPORT_MAX_ROWS", 1_000_000)
 
 # Public verification API (certificates app): requests allowed per caller, as "count/period" (period s, min,
 # hour or day). Anonymous callers are counted by address, callers with an organisation's API token by token.

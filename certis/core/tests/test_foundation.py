@@ -125,9 +125,12 @@ def check(value: Any, schema: dict[str, Any], document: dict[str, Any], where: s
         assert not (schema["type"] == "integer" and isinstance(value, bool)), f"{where}: bool for integer"
     if schema.get("type") == "object":
         assert set(schema.get("required", [])) <= set(value), f"{where}: missing {schema.get('required')}"
-        assert set(value) <= set(schema.get("properties", {})), f"{where}: undocumented keys"
+        extra = schema.get("additionalProperties")
+        if not extra:
+            assert set(value) <= set(schema.get("properties", {})), f"{where}: undocumented keys"
         for key, item in value.items():
-            check(item, schema["properties"][key], document, f"{where}.{key}")
+            item_schema = schema.get("properties", {}).get(key, extra)
+            check(item, item_schema, document, f"{where}.{key}")
     if schema.get("type") == "array":
         for index, item in enumerate(value):
             check(item, schema["items"], document, f"{where}[{index}]")
