@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certis.core.identifiers import clean_identity_number
 from certis.core.text import fold_width
@@ -27,7 +28,7 @@ STATUS_ACTIONS = {
     Status.APPROVED: _("Reinstate (approved again)"),
     Status.SUSPENDED: _("Suspend"),
     Status.WITHDRAWN: _("Withdraw"),
-    Status.CANCELLED: _("Cancel"),
+    Status.CANCELLED: pgettext_lazy("status change", "Cancel"),
 }
 REGISTRATION_NUMBER = re.compile(r"^[0-9A-Z][0-9A-Z.\-]*$")
 FIELD_CODE = re.compile(r"^[0-9A-Z][0-9A-Z.\-]{0,19}$")

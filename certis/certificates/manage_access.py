@@ -23,6 +23,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certis.accounts.access import REGULATOR_KINDS
 from certis.accounts.models import Membership, Organisation, User
@@ -63,7 +64,7 @@ MOVES: dict[str, Move] = {
         Move(
             "cancel",
             Status.CANCELLED,
-            _("Cancel"),
+            pgettext_lazy("status change", "Cancel"),
             _("The holder gave the certificate up or it is no longer used; this is final."),
         ),
     )

@@ -2,26 +2,65 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from certis.accounts.access import Role, organisations_of, roles_of
-from certis.accounts.models import Organisation
+from certis.accounts.access import REGULATOR_KINDS, Role
+from certis.accounts.models import Membership, Organisation
 from certis.bodies.application_access import can_see_figures
+from certis.catalogue import access as catalogue_access
+from certis.catalogue.access import MAKER_ROLES
+from certis.certificates.access import BODY_ROLES
+
+BODY_KINDS = (Organisation.Kind.CERTIFICATION_BODY, Organisation.Kind.LAB)
+NON_MAKER_KINDS = (*REGULATOR_KINDS, *BODY_KINDS, Organisation.Kind.CUSTOMS)
 
 
-def _works_for_a_body(user: Any) -> bool:
-    kinds = {Organisation.Kind.CERTIFICATION_BODY, Organisation.Kind.LAB}
-    return user.is_authenticated and organisations_of(user).filter(kind__in=kinds).exists()
+@dataclass(frozen=True)
+class _Standing:
+    """What the navigation needs to know of a person, read in one query of their memberships."""
+
+    roles: set[str]
+    superuser: bool
+    works_for_a_body: bool
+    reports_certificates: bool
+    supervises_certificates: bool
+    customs_officer: bool
+    may_be_maker: bool
+
+    @classmethod
+    def of(cls, user: Any) -> _Standing:
+        held: list[tuple[str, str]] = []
+        if user.is_authenticated:
+            memberships = Membership.objects.filter(user=user, organisation__is_active=True)
+            held = list(memberships.values_list("role", "organisation__kind"))
+        superuser = user.is_authenticated and user.is_superuser
+        return cls(
+            roles={role for role, _kind in held},
+            superuser=superuser,
+            works_for_a_body=any(kind in BODY_KINDS for _role, kind in held),
+            reports_certificates=any(
+                role in BODY_ROLES and kind == Organisation.Kind.CERTIFICATION_BODY for role, kind in held
+            ),
+            supervises_certificates=superuser
+            or any(role == Role.SUPERVISOR and kind in REGULATOR_KINDS for role, kind in held),
+            customs_officer=any(
+                role == Role.CUSTOMS_OFFICER and kind == Organisation.Kind.CUSTOMS for role, kind in held
+            ),
+            # Whether the organisation holds certificates is the catalogue's question, asked only of those
+            # who could be makers at all.
+            may_be_maker=any(role in MAKER_ROLES and kind not in NON_MAKER_KINDS for role, kind in held),
+        )
 
 
 def _entries(request: HttpRequest) -> list[tuple[Any, str]]:
     user = request.user
-    roles = roles_of(user)
-    superuser = user.is_authenticated and user.is_superuser
+    standing = _Standing.of(user)
+    roles, superuser = standing.roles, standing.superuser
     entries: list[tuple[Any, str]] = [(_("Home"), reverse("core:home"))]
     entries.append((_("Implementation plan"), reverse("governance:plan_list")))
     if user.is_authenticated:
@@ -33,9 +72,11 @@ def _entries(request: HttpRequest) -> list[tuple[Any, str]]:
     elif user.is_authenticated:
         entries.append((_("Follow-ups"), reverse("governance:follow_up_list")))
     entries.append((_("Register"), reverse("register:index")))
+    entries += _certificate_entries(standing)
     approvals = {Role.APPROVAL_STAFF, Role.APPROVAL_OFFICIAL, Role.REVIEWER}
-    if superuser or roles & approvals or _works_for_a_body(user):
+    if superuser or roles & approvals or standing.works_for_a_body:
         entries.append((_("Applications"), reverse("applications:application_list")))
+    entries += _catalogue_entries(user, standing)
     if can_see_figures(user):
         entries.append((_("Five reductions"), reverse("applications:figures")))
     if superuser or Role.AUDITOR in roles:
@@ -44,10 +85,36 @@ def _entries(request: HttpRequest) -> list[tuple[Any, str]]:
     return entries
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
-    path = request.path
-    items = [
-        {"label": label, "url": url, "active": url != "/" and path.startswith(url)}
-        for label, url in _entries(request)
+def _certificate_entries(standing: _Standing) -> list[tuple[Any, str]]:
+    entries: list[tuple[Any, str]] = [
+        (_("Certificates"), reverse("certificates:search")),
+        (_("Verify a code"), reverse("certificates:verify")),
     ]
-    return {"nav_items": items}
+    if standing.reports_certificates:
+        entries.append((_("Report certificates"), reverse("certificates:report")))
+    if standing.reports_certificates or standing.supervises_certificates:
+        entries.append((_("Manage certificates"), reverse("certificates:manage")))
+    if standing.supervises_certificates:
+        entries.append((_("Suspected fakes"), reverse("certificates:suspects")))
+    return entries
+
+
+def _catalogue_entries(user: Any, standing: _Standing) -> list[tuple[Any, str]]:
+    entries: list[tuple[Any, str]] = [(_("CCC catalogue"), reverse("catalogue:index"))]
+    if standing.customs_officer or standing.supervises_certificates:
+        entries.append((_("Import checks"), reverse("catalogue:import_checks")))
+    if standing.may_be_maker and catalogue_access.is_maker(user):
+        entries.append((_("Self-declarations"), reverse("catalogue:my_declarations")))
+    if standing.supervises_certificates:
+        entries.append((_("Trusted firms"), reverse("catalogue:trust")))
+    return entries
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The entries, the one whose address is the longest start of the page's marked active (so that
+    /certificates/verify/ marks "Verify a code", not also "Certificates")."""
+    path = request.path
+    entries = _entries(request)
+    matches = [url for _label, url in entries if url != "/" and path.startswith(url)]
+    current = max(matches, key=len, default=None)
+    return {"nav_items": [{"label": label, "url": url, "active": url == current} for label, url in entries]}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certis.accounts.models import Organisation
 
@@ -114,7 +115,9 @@ class MilestoneForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
+    message = forms.CharField(
+        label=pgettext_lazy("follow-up", "Message"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     due_on = forms.DateField(label=_("Reply due"), widget=DATE)
     units = forms.ModelMultipleChoiceField(
         label=_("Units"),

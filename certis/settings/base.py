@@ -196,6 +196,13 @@ CERTIFICATES_IMPORT_MAX_ROWS = env_int("CERTIFICATES_IMPORT_MAX_ROWS", 1_000_000
 # Counted in the default cache: per process unless CACHES names a shared one.
 CERTIFICATES_ANON_RATE = env_str("CERTIFICATES_ANON_RATE", "120/min")
 CERTIFICATES_TOKEN_RATE = env_str("CERTIFICATES_TOKEN_RATE", "6000/min")
+# How many reverse proxies stand in front of Certis and append to X-Forwarded-For: the caller's address is
+# taken that many places from its end. 0 (the default) takes the socket's address and ignores the header,
+# which a caller could forge; set 1 behind one nginx, or every caller counts as the proxy's address.
+NINJA_NUM_PROXIES = env_int("NINJA_NUM_PROXIES", 0)
+# The public lookup by number is a prepared statement on PostgreSQL. Turn it off behind a pooler that
+# cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+CERTIFICATES_PREPARED_LOOKUP = env_bool("CERTIFICATES_PREPARED_LOOKUP", True)
 # Reports of suspected fakes: at most this many an hour from one browser session (four times as many from one
 # address).
 CERTIFICATES_SUSPECT_REPORTS_PER_HOUR = env_int("CERTIFICATES_SUSPECT_REPORTS_PER_HOUR", 5)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.bodies.models import Body, Scheme
@@ -35,6 +36,15 @@ from certis.certificates.standard_services import add_missing_seed_standards
 from certis.certificates.tests.conftest import CertWorld, cert_report, cert_world  # noqa: F401
 from certis.core.identifiers import make_uscc
 from conftest import person
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Services' messages are read in English here; pages choose their language per request (the cookie),
+    and the API test of reasons checks both languages."""
+    with translation.override("en"):
+        yield
+
 
 Role = Membership.Role
 DAY = dt.date(2026, 3, 2)  # the day the test declarations are made

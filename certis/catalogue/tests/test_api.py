@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -69,13 +70,19 @@ def test_a_declaration_gets_a_verdict_per_line_in_order(customs_client: Client, 
 
 
 def test_reasons_come_in_the_language_asked_for(customs_client: Client) -> None:
+    """Chinese first: Accept-Language is ignored; the language cookie chooses."""
     payload = {"lines": [{"hs_code": "8516601000", "importer_uscc": MAKER_USCC}], "declared_on": "2026-03-02"}
-    english = post(customs_client, payload).json()["lines"][0]["reason"]
-    chinese = customs_client.post(
-        reverse("api:import_checks"), payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
-    )
-    assert "is needed" in english
-    assert chinese.status_code == 201
+
+    def reason(language: str) -> str:
+        customs_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = customs_client.post(
+            reverse("api:import_checks"), payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 201
+        return str(response.json()["lines"][0]["reason"])
+
+    assert "is needed" in reason("en")
+    assert "需提供CCC 证书" in reason("zh-hans")
 
 
 @pytest.mark.parametrize(
