@@ -77,15 +77,6 @@ BODY_TRADES = ["质量", "认证", "标准", "环境", "安全", "检验", "电�
 BODY_SUFFIXES = ["认证有限公司", "认证中心有限公司", "质量认证中心", "检验认证集团有限公司"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉梅文斌宇浩凯鹏飞鑫波辉晶颖琳欣怡"
-STANDARD_TITLES = {
-    "GB 4706.1-2005": "家用和类似用途电器的安全 第1部分：通用要求",
-    "GB/T 27922-2011": "商品售后服务评价体系",
-    "GB/T 19001-2016": "质量管理体系 要求",
-    "GB/T 24001-2016": "环境管理体系 要求及使用指南",
-    "GB/T 45001-2020": "职业健康安全管理体系 要求及使用指南",
-    "GB/T 35601-2017": "绿色产品评价 人造板和木质地板",
-    "GB/T 19630-2019": "有机产品 生产、加工、标识与管理体系要求",
-}
 _ASCII_DROP = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
 
 
@@ -222,7 +213,7 @@ def _employment_rows(bodies: list[BenchBody]) -> Iterator[dict[str, Any]]:
 def _standard_rows() -> Iterator[dict[str, Any]]:
     """The standards the synthetic certificates cite, but those the migrations have already seeded."""
     from certis.certificates.models import Standard, number_key
-    from certis.certificates.synthetic import STANDARDS_BY_SCHEME
+    from certis.certificates.synthetic import STANDARD_TITLES, STANDARDS_BY_SCHEME
 
     seeded = set(Standard.objects.values_list("code_key", flat=True))
     for code, title in STANDARD_TITLES.items():

@@ -48,15 +48,6 @@ from benchmarks.registers import machine, recreate_database  # noqa: E402
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/certis_bench_import"
 GOAL_RATIO = 0.3
 SIGNATORIES = 40
-STANDARD_TITLES = {
-    "GB 4706.1-2005": "家用和类似用途电器的安全 第1部分：通用要求",
-    "GB/T 27922-2011": "商品售后服务评价体系",
-    "GB/T 19001-2016": "质量管理体系 要求",
-    "GB/T 24001-2016": "环境管理体系 要求及使用指南",
-    "GB/T 45001-2020": "职业健康安全管理体系 要求及使用指南",
-    "GB/T 35601-2017": "绿色产品评价 人造板和木质地板",
-    "GB/T 19630-2019": "有机产品 生产、加工、标识与管理体系要求",
-}
 
 
 def configure(url: str, media_root: str) -> None:
@@ -81,7 +72,7 @@ def make_world(today: dt.date) -> tuple[Any, Any, list[str]]:
     from certis.bodies.services import register
     from certis.bodies.services.register import Scope
     from certis.certificates.models import Standard
-    from certis.certificates.synthetic import STANDARDS_BY_SCHEME
+    from certis.certificates.synthetic import STANDARD_TITLES, STANDARDS_BY_SCHEME
     from certis.core.identifiers import make_identity_number, make_uscc
 
     regulator = Organisation.objects.create(

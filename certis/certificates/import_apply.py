@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Certificate, Holder, ImportJob, StatusEvent
+from .services import REPORTED_FIELDS
 
 Status = Certificate.Status
 LOCK_NAMESPACE = 20_180_024  # pg_advisory_xact_lock(namespace, body id): one import per body at a time
@@ -65,30 +66,9 @@ STAGED_COLUMNS = (
     ("signatory_id", "bigint"),
 )
 STAGED = tuple(name for name, _kind in STAGED_COLUMNS)
-# Certificate columns taken from the row as they are.
-COPIED = (
-    "number",
-    "number_key",
-    "scheme",
-    "holder_name",
-    "holder_address",
-    "product",
-    "product_key",
-    "product_code",
-    "product_models",
-    "product_models_key",
-    "trademark",
-    "manufacturer",
-    "factory",
-    "scope",
-    "standards",
-    "mode",
-    "sites",
-    "first_issued_on",
-    "issued_on",
-    "expires_on",
-    "signatory_id",
-)
+# Certificate columns taken from the row as they are: what a report sets (the same fields as the one-by-one
+# service), the number, and the search keys the model's save() would compute.
+COPIED = ("number", "number_key", *REPORTED_FIELDS, "product_key", "product_models_key")
 # Certificate columns the registry sets: provenance, status, times.
 SET_HERE = (
     "body_id",

@@ -86,6 +86,16 @@ STANDARDS_BY_SCHEME = {
     "green_product": ["GB/T 35601-2017"],
     "organic": ["GB/T 19630-2019"],
 }
+# Their titles, for the benchmarks that enter them (the migrations seed most of them already).
+STANDARD_TITLES = {
+    "GB 4706.1-2005": "家用和类似用途电器的安全 第1部分：通用要求",
+    "GB/T 27922-2011": "商品售后服务评价体系",
+    "GB/T 19001-2016": "质量管理体系 要求",
+    "GB/T 24001-2016": "环境管理体系 要求及使用指南",
+    "GB/T 45001-2020": "职业健康安全管理体系 要求及使用指南",
+    "GB/T 35601-2017": "绿色产品评价 人造板和木质地板",
+    "GB/T 19630-2019": "有机产品 生产、加工、标识与管理体系要求",
+}
 # Roughly the country's mix: management systems and CCC make up most certificates.
 SCHEME_WEIGHTS = {
     "management_system": 45,
