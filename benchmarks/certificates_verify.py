@@ -133,6 +133,7 @@ class Server:
     def command(self) -> list[str]:
         return [
             str(Path(sys.executable).with_name("gunicorn")),
+            "--config", str(ROOT / "gunicorn.conf.py"),  # production's settings, for both apps
             "--workers", str(self.workers),
             "--worker-class", self.worker_class,
             "--threads", str(self.threads),
