@@ -61,6 +61,7 @@ class EventType(models.TextChoices):
     SIGNING_KEY_REVOKED = "signing_key.revoked", _("Signing key revoked")
     MARKS_ISSUED = "marks.issued", _("Certification marks issued")
     SUSPECT_REPORTED = "suspect.reported", _("Suspected fake reported")
+    SUSPECT_CLOSED = "suspect.closed", _("Report of a suspected fake closed")
     STANDARD_ADDED = "standard.added", _("Standard added")
     CATALOGUE_ADJUSTED = "catalogue.adjusted", _("CCC catalogue adjusted")
     HS_CODE_CHANGED = "catalogue.hs_code", _("HS code table changed")

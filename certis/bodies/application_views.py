@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from certis.accounts.models import Notification
 from certis.audit.models import AuditEvent
+from certis.core.forms import add_service_errors
 from certis.core.http import AuthenticatedRequest
 from certis.core.listing import paginate_sorted
 from certis.core.text import normalize
@@ -53,14 +54,6 @@ from .workdays import Calendar
 
 DETAIL = "bodies/applications/detail.html"
 Stage = Application.Stage
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- lists ---------------------------------------------------------------------------------------------------
@@ -403,7 +396,7 @@ def act(request: AuthenticatedRequest, application_id: int, action: str) -> Http
         try:
             spec.run(request.user, application, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, str(spec.done))
             return redirect("applications:application_detail", application_id=application.pk)

@@ -17,6 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from certis.core.forms import add_service_errors
+from certis.core.http import is_htmx
+
 from .filters import BodyFilter, PersonFilter
 from .models import Body, Person, Scheme
 from .register_access import can_keep_register, sees_masked_identity
@@ -54,10 +57,6 @@ PERSON_SORTS: dict[str, str | tuple[str, ...]] = {
 }
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _search_page(
     request: HttpRequest,
     search: Any,
@@ -74,7 +73,7 @@ def _search_page(
     if describe is not None:
         listing.page.object_list = describe(list(listing.page.object_list))
     context |= {"filter": search, "listing": listing}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, template.replace(".html", "_rows.html"), context)
     return render(request, template, context, status=200 if valid else 400)
 
@@ -151,14 +150,6 @@ def _keepers_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _keep(
     request: HttpRequest, form: Form, act: Callable[[dict[str, Any]], tuple[str, str]], **context: Any
 ) -> HttpResponse:
@@ -168,7 +159,7 @@ def _keep(
         try:
             message, done = act(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         except IntegrityError:  # a concurrent change won the race the service's checks could not see
             form.add_error(None, _("The record changed while you were saving; nothing was saved. Try again."))
         else:

@@ -15,8 +15,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from certis.accounts.access import has_regulator_role
 from certis.accounts.models import Membership, Organisation, User
+from certis.certificates.access import is_supervisor
 
 from .models import ImportCheck, SelfDeclaration
 
@@ -26,7 +26,7 @@ AnyUser = User | AnonymousUser
 
 
 def is_regulator(user: AnyUser) -> bool:
-    return has_regulator_role(user, Role.SUPERVISOR)
+    return is_supervisor(user)
 
 
 def can_adjust_catalogue(user: AnyUser) -> bool:

@@ -26,10 +26,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import BaseModel
 
-from certis.accounts.models import ApiToken, Membership, Organisation
+from certis.accounts.models import ApiToken, Organisation
 from certis.certificates.models import number_key
 
-from . import selectors
+from . import access, selectors
 from .models import ImportCheck, SelfDeclaration
 from .services import check_import
 from .services.import_checks import MAX_LINES
@@ -113,10 +113,7 @@ def _customs(request: HttpRequest) -> tuple[Organisation, Any, ApiToken]:
     organisation = token.organisation
     if organisation.kind != Organisation.Kind.CUSTOMS:
         raise PermissionDenied(_("Only a customs office's token may check import declarations."))
-    officer = Membership.objects.filter(
-        user=token.created_by, organisation=organisation, role=Membership.Role.CUSTOMS_OFFICER
-    ).exists()
-    if not officer:
+    if not access.customs_offices(token.created_by).filter(pk=organisation.pk).exists():
         raise PermissionDenied(
             _("The person who issued this token is no longer a customs officer here; issue a new token.")
         )

@@ -15,17 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from certis.core.forms import add_service_errors, error_text
+
 from . import access, selectors, services
 from .forms import AdjustmentForm, AsOfForm, ChangesForm, EndHsCodeForm, HsCodeForm, HsSearchForm
 from .models import Adjustment, HsMapping, Product
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_safe
@@ -148,7 +142,7 @@ def adjust(request: HttpRequest) -> HttpResponse:
         try:
             adjustment = _apply(form, request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -173,7 +167,7 @@ def add_hs_code(request: HttpRequest, code: str) -> HttpResponse:
         try:
             mapping = services.add_hs_code(acting_user=request.user, product=product, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("HS code %(code)s added.") % {"code": mapping.code})
             return redirect("catalogue:product", code)
@@ -203,5 +197,5 @@ def end_hs_code(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("HS code %(code)s ended.") % {"code": mapping.code})
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, error_text(form))
     return redirect("catalogue:product", mapping.product.code)

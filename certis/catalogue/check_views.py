@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from certis.bodies.register_selectors import CappedPaginator
 from certis.certificates.models import Holder
+from certis.core.forms import add_service_errors
 from certis.core.identifiers import clean_uscc
 
 from . import access, services
@@ -115,8 +116,7 @@ def trust(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user, holder=holder, trusted=data["trusted"], reason=data["reason"]
             )
         except ValidationError as error:
-            for field, problems in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s: class changed.") % {"name": holder.name})
             return redirect("catalogue:trust")

@@ -20,9 +20,9 @@ from certis.accounts.access import REGULATOR_KINDS, organisations_of
 from certis.accounts.models import Organisation
 from certis.bodies.register_selectors import CappedPaginator
 from certis.certificates.models import number_key
+from certis.core.forms import add_service_errors, error_text
 
 from . import access, services
-from .catalogue_views import _add_errors
 from .forms import DeclarationForm, ReasonForm
 from .models import Product, SelfDeclaration
 from .selectors import versions_on
@@ -106,7 +106,7 @@ def new_declaration(request: HttpRequest) -> HttpResponse:
                 is_public=data["is_public"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Self-declaration %(number)s made.") % {"number": declaration.number})
             return redirect("catalogue:declaration", declaration.number)
@@ -134,7 +134,7 @@ def _state_change(
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+            raise ValidationError(error_text(form))
         declaration = change(declaration, form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from certis.core.text import search_key
 
+from .hs import format_hs_code
+
 
 class Route(models.TextChoices):
     """How conformity of a catalogue product is shown."""
@@ -216,6 +218,11 @@ class HsMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} → {self.product.code} ({self.valid_from}–{self.valid_until or ''})"
+
+    @property
+    def display_code(self) -> str:
+        """The code as the tariff prints it (``8516.6010.00``)."""
+        return format_hs_code(self.code)
 
 
 class SelfDeclaration(models.Model):

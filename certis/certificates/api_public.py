@@ -38,8 +38,6 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
@@ -321,11 +319,6 @@ class VerifyOut(Answer):
 # Answers
 
 
-def _url(row: dict[str, Any]) -> str:
-    number = row["body"]["number"]
-    return selectors.detail_url(number, row["number"]) if number else ""
-
-
 def _status(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "status": row["status"],
@@ -361,7 +354,7 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
         "first_issued_on": row["first_issued_on"],
         "issued_on": row["issued_on"],
         "signatory": row["signatory"],
-        "url": _url(row),
+        "url": selectors.row_url(row),
     }
 
 
@@ -375,7 +368,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
         "models": row["models"],
         "scope": row["scope"],
         "issued_on": row["issued_on"],
-        "url": _url(row),
+        "url": selectors.row_url(row),
     }
 
 
@@ -444,7 +437,7 @@ def verify_numbers(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
                         "status": row["status"],
                         "status_since": row["status_since"],
                         "valid_until": row["expires_on"],
-                        "url": _url(row),
+                        "url": selectors.row_url(row),
                     }
                     for row in matches
                 ],
@@ -469,8 +462,7 @@ def get_certificate(
 ) -> Status[Any] | JsonResponse:
     records = selectors.records_by_number(number, body=body)
     if not records:
-        report = reverse("certificates:report_suspect") + "?" + urlencode({"number": number})
-        return Status(404, {"detail": not_found_message(number), "report_url": report})
+        return Status(404, {"detail": not_found_message(number), "report_url": selectors.report_url(number)})
     if len(records) > 1:
         message = _(
             "%(count)d bodies have issued a certificate numbered %(number)s: ask again with "

@@ -29,7 +29,7 @@ from certis.accounts.models import ApiToken, Organisation
 from certis.bodies.models import Body
 
 from .access import reporting_bodies
-from .importer import create_job, create_json_job, report_rows, start_job
+from .importer import FINISHED, create_job, create_json_job, report_rows, start_job
 from .models import ImportJob, number_key
 
 
@@ -48,7 +48,6 @@ router = Router(tags=["certificate-reports"], auth=[TokenAuth(), SessionAuth()])
 JobStatus = Literal["queued", "running", "applied", "rejected", "failed"]
 JobFormat = Literal["xlsx", "csv", "json"]
 SchemeCode = Literal["ccc", "voluntary_product", "service", "management_system", "green_product", "organic"]
-FINISHED = {ImportJob.Status.APPLIED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED}
 
 EXAMPLE_CERTIFICATE = {
     "number": "2025010101000001",

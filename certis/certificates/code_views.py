@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .code_display import qr_svg_file
 from .marks import parse_serial, verify_mark_serial
 from .models import Certificate, number_key
+from .search import MAX_NUMBER
 from .signing import (
     MAX_CODE_LENGTH,
     Reason,
@@ -26,7 +27,6 @@ from .signing import (
     verify_code,
 )
 
-MAX_NUMBER_LENGTH = 64
 MAX_MATCHES = 10
 
 
@@ -52,7 +52,7 @@ def verify_text(text: str) -> list[Verification]:
     text = text.strip()
     if looks_like_code(text) or "code=" in text:
         return [verify_code(text)]
-    if len(text) > MAX_NUMBER_LENGTH:
+    if len(text) > MAX_NUMBER:
         return [Verification(Verdict.MALFORMED, Reason.MALFORMED_CODE, checked="number")]
     answers = []
     if parse_serial(text) is not None:

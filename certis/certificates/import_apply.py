@@ -1,7 +1,7 @@
 """Applying a checked file of certificate reports: the same outcome as calling
 ``services.report_certificate`` for each row, without a query per row.
 
-Good rows wait in a :class:`Staging` while the file is being checked. On PostgreSQL that is a temporary table of
+Good rows wait in a staging (:func:`staging_for`) while the file is being checked. On PostgreSQL that is a temporary table of
 the connection, filled by ``COPY`` batch by batch as the rows are checked (so that the server parses and stores
 them while Python checks the next ones); :func:`apply` then runs, in the caller's transaction, four statements:
 holders upserted by USCC (the name last reported wins), certificates upserted by (body, number key), expired
@@ -25,7 +25,7 @@ import pickle
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -116,12 +116,6 @@ def renewal_reason(expires_on: dt.date) -> str:
 
 
 # Where good rows wait
-
-
-class Staging(Protocol):
-    def add(self, rows: list[tuple[Any, ...]]) -> None: ...
-
-    def close(self) -> None: ...
 
 
 def staging_for(job: ImportJob) -> TempTable | Spool:

@@ -24,7 +24,6 @@ Small files run in the request that uploads them; larger ones are queued for ``c
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import logging
@@ -47,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from certis.bodies.models import Body, Scheme
+from certis.bodies.uploads import sha256_of
 from certis.core.text import search_key
 
 from . import import_apply
@@ -54,6 +54,9 @@ from .import_apply import ApplyConflict, Spool, TempTable
 from .import_files import FileProblem, Source, check_columns, detect_format, heading_of, open_source
 from .models import ImportJob, number_key
 from .rules import ReportContext, RowError, check_row, scheme_of
+
+# Where a job ends.
+FINISHED = {ImportJob.Status.APPLIED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED}
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +120,7 @@ def create_job(
         raise ValidationError({"file": problem.message}) from None
     if source.estimate > max_rows():
         raise ValidationError({"file": too_many_rows(max_rows())})
-    digest = _sha256(upload)
+    digest = sha256_of(upload)
     job = ImportJob(
         body=body,
         uploaded_by=acting_user,
@@ -131,15 +134,6 @@ def create_job(
     job.file.save(f"{uuid.uuid4().hex}.{fmt}", File(upload), save=False)
     job.save()
     return job
-
-
-def _sha256(stream: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    stream.seek(0)
-    while chunk := stream.read(1 << 20):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest()
 
 
 def create_json_job(*, acting_user: Any, body: Body, certificates: list[Any], scheme: str = "") -> ImportJob:

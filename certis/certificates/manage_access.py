@@ -28,7 +28,7 @@ from django.utils.translation import pgettext_lazy
 from certis.accounts.access import REGULATOR_KINDS
 from certis.accounts.models import Membership, Organisation, User
 
-from .access import can_manage, is_supervisor, reporting_bodies
+from .access import can_manage, is_supervisor
 from .models import Certificate, StatusEvent
 from .services import refusal
 
@@ -71,11 +71,6 @@ MOVES: dict[str, Move] = {
 }
 BODY_MOVES = ("suspend", "reinstate", "withdraw", "cancel")
 REGULATOR_MOVES = ("suspend", "reinstate", "withdraw")
-
-
-def uses_management(user: User | AnonymousUser) -> bool:
-    """Whether the person manages any certificates at all: supervision staff or a certification body's staff."""
-    return is_supervisor(user) or reporting_bodies(user).exists()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from certis.bodies.register_selectors import paginate_register
+from certis.core.forms import add_service_errors
 
 from . import services
 from .access import get_certificate_for_user, is_supervisor, managed_certificates, reporting_bodies
@@ -138,14 +139,6 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _certificate(request, pk))
 
 
-def _apply_errors(form: MoveForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def change_status(request: HttpRequest, pk: int, move: str) -> HttpResponse:
@@ -165,7 +158,7 @@ def change_status(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         try:
             changed = _make_move(request, certificate, move, form.cleaned_data, as_regulator=as_regulator)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -16,16 +16,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from certis.bodies.models import Scheme
 from certis.bodies.register_selectors import CappedPaginator
+from certis.core.http import is_htmx
 
 from . import search as selectors
 from . import suspects
@@ -62,10 +61,6 @@ class SearchForm(forms.Form):
         return value
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """The search box: what was typed is guessed (number, USCC, name, product) unless ``by`` says."""
@@ -88,18 +83,12 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         page = selectors.results_page(asked, request.GET.get("page"), PER_PAGE)
         for row in page.object_list:
-            row["url"] = (
-                selectors.detail_url(row["body"]["number"], row["number"]) if row["body"]["number"] else ""
-            )
-        context |= {"searched": asked, "page": page, "report_url": _report_url(asked.text)}
+            row["url"] = selectors.row_url(row)
+        context |= {"searched": asked, "page": page, "report_url": selectors.report_url(asked.text)}
     template = (
-        "certificates/public/search_rows.html" if _is_htmx(request) else "certificates/public/search.html"
+        "certificates/public/search_rows.html" if is_htmx(request) else "certificates/public/search.html"
     )
-    return render(request, template, context, status=200 if valid or _is_htmx(request) else 400)
-
-
-def _report_url(number: str) -> str:
-    return reverse("certificates:report_suspect") + "?" + urlencode({"number": number})
+    return render(request, template, context, status=200 if valid or is_htmx(request) else 400)
 
 
 @require_safe
@@ -125,7 +114,7 @@ def detail(request: HttpRequest, body: str, number: str) -> HttpResponse:
 
 def not_found(request: HttpRequest, *, number: str, body: str = "") -> HttpResponse:
     """What "not in the registry" means, and how to report a suspected fake; status 404."""
-    context = {"number": number, "body_number": body, "report_url": _report_url(number)}
+    context = {"number": number, "body_number": body, "report_url": selectors.report_url(number)}
     return render(request, "certificates/public/not_found.html", context, status=404)
 
 
@@ -217,6 +206,8 @@ def suspect_list(request: HttpRequest) -> HttpResponse:
     else:
         shown = ""
     page = CappedPaginator(reports, PER_PAGE).get_page(request.GET.get("page"))
+    for report in page.object_list:
+        report.verdict_label = suspects.verdict_label(report.verdict)
     context = {"page": page, "shown": shown, "statuses": SuspectReport.Status.choices}
     return render(request, "certificates/public/suspects.html", context)
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from certis.bodies.models import Body, Scheme, ScopeEntry
 
-from .importer import create_job, report_rows, start_job
+from .importer import FINISHED, create_job, report_rows, start_job
 from .models import Certificate, ImportJob, number_key
 from .report_access import bodies_or_403, get_job_for_user, get_reporting_body
 from .report_forms import CertificateReportForm, UploadForm, initial_from
@@ -30,7 +30,6 @@ from .services import report_certificate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 20
-FINISHED = {ImportJob.Status.APPLIED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED}
 
 
 @login_required

@@ -198,8 +198,6 @@ def scheme_of(value: Any) -> str | None:
     if text in _SCHEME_CODES:
         return text
     if not _SCHEME_NAMES:
-        from django.utils import translation
-
         for code, label in Scheme.choices:
             for language in ("zh-hans", "en"):
                 with translation.override(language):

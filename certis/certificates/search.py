@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -175,10 +175,6 @@ class Search:
     matches_capped: bool = False
     starts_with: bool = False
     today: dt.date = field(default_factory=timezone.localdate)
-
-    @property
-    def kind_label(self) -> Any:
-        return KIND_LABELS.get(self.kind, "")
 
 
 def guess_kind(text: str) -> str:
@@ -333,6 +329,17 @@ def results_page(search: Search, page_number: Any = 1, per_page: int = 50) -> Pa
 @lru_cache(maxsize=8)
 def _detail_prefix(script_prefix: str) -> str:
     return reverse("certificates:search")
+
+
+def row_url(row: dict[str, Any]) -> str:
+    """The public page of a listed row, or "" when its body has no number yet."""
+    number = row["body"]["number"]
+    return detail_url(number, row["number"]) if number else ""
+
+
+def report_url(number: str) -> str:
+    """The page to report a suspected fake, with the number that was not found filled in."""
+    return reverse("certificates:report_suspect") + "?" + urlencode({"number": number})
 
 
 def detail_url(body_number: str, number: str) -> str:

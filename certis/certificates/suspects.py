@@ -30,12 +30,11 @@ from certis.audit.services import record
 from certis.bodies.application_access import regulator_people
 
 from .access import is_supervisor
-from .models import SuspectReport
+from .models import Certificate, SuspectReport
+from .signing import Verdict
 
 SESSION_KEY = "certificates_suspect_reports"
 HOUR = 3600
-# Closing a report is recorded under its own event type once the audit app has one.
-CLOSED_EVENT = getattr(EventType, "SUSPECT_CLOSED", EventType.SUSPECT_REPORTED)
 
 
 def can_handle_suspects(user: User | AnonymousUser) -> bool:
@@ -76,7 +75,7 @@ def close_suspect_report(*, acting_user: Any, report: SuspectReport) -> SuspectR
     report.status = SuspectReport.Status.CLOSED
     report.save(update_fields=["status"])
     record(
-        CLOSED_EVENT,
+        EventType.SUSPECT_CLOSED,
         actor=acting_user,
         target=report,
         data={"before": {"status": "open"}, "after": {"status": "closed"}},
@@ -133,6 +132,18 @@ def count_report(request: HttpRequest) -> None:
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, HOUR)
+
+
+def verdict_label(verdict: str) -> str:
+    """What the registry had answered the reporter, in words: a code's verdict, a certificate's status, or
+    that the number was not found or is used by several bodies."""
+    labels: dict[str, Any] = {
+        **dict(Verdict.choices),
+        **dict(Certificate.Status.choices),
+        "not_found": _("Not found"),
+        "ambiguous": _("Used by several bodies"),
+    }
+    return str(labels.get(verdict, verdict))
 
 
 def open_reports_first() -> Any:

@@ -22,7 +22,9 @@ NON_MAKER_KINDS = (*REGULATOR_KINDS, *BODY_KINDS, Organisation.Kind.CUSTOMS)
 
 @dataclass(frozen=True)
 class _Standing:
-    """What the navigation needs to know of a person, read in one query of their memberships."""
+    """What the navigation needs to know of a person, read in one query of their memberships. It mirrors, for
+    the menu only, accounts.access.roles_of and has_regulator_role, certificates.access.reporting_bodies and
+    catalogue.access.is_customs_officer; the pages themselves ask those."""
 
     roles: set[str]
     superuser: bool
@@ -36,8 +38,7 @@ class _Standing:
     def of(cls, user: Any) -> _Standing:
         held: list[tuple[str, str]] = []
         if user.is_authenticated:
-            memberships = Membership.objects.filter(user=user, organisation__is_active=True)
-            held = list(memberships.values_list("role", "organisation__kind"))
+            held = list(Membership.objects.filter(user=user).values_list("role", "organisation__kind"))
         superuser = user.is_authenticated and user.is_superuser
         return cls(
             roles={role for role, _kind in held},

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from certis.accounts.access import organisations_of
 from certis.accounts.models import Organisation
+from certis.core.forms import add_service_errors
 
 from . import access, excel, services
 from .assessment import RULE, score_sheet
@@ -54,14 +55,6 @@ def _task(request: HttpRequest, plan_id: int, number: int) -> tuple[Plan, Task]:
 def _office_only(request: HttpRequest) -> None:
     if not access.can_manage(request.user):
         raise PermissionDenied
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -155,7 +148,7 @@ def _task_post(
         try:
             action(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("governance:task_detail", plan_id=plan.pk, number=task.number)
     context = _task_context(request, plan, task, **{name: form})
@@ -322,7 +315,7 @@ def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
                     acting_user=request.user, recipient=recipient, reply=form.cleaned_data["reply"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Reply sent."))
                 return redirect("governance:follow_up_detail", follow_up_id=follow_up.pk)
@@ -367,7 +360,7 @@ def assessment_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
                     acting_user=request.user, plan=plan, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("governance:assessment_period", period_id=period.pk)
     periods = plan.assessment_periods.all()
@@ -387,7 +380,7 @@ def assessment_period(request: HttpRequest, period_id: int) -> HttpResponse:
             try:
                 services.adjust_score(acting_user=request.user, period=period, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Score adjusted."))
                 return redirect("governance:assessment_period", period_id=period.pk)

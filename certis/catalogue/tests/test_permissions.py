@@ -171,3 +171,30 @@ def test_the_api_checks_declarations_for_customs_tokens_only(cat_world: CatWorld
     assert post(maker_secret) == 403
     assert post(former_secret) == 403
     assert post(officer_secret) == 201
+
+
+def test_only_the_regulator_posts_adjustments_trust_classes_and_ends_of_hs_lines(cat_world: CatWorld) -> None:
+    """The posts themselves, not only the pages: the others are refused before the form is read (an empty
+    post shows the regulator the form's errors with 400, or goes back to the product with a message)."""
+    from certis.catalogue.models import HsMapping
+
+    refused = dict.fromkeys(CAST, 403) | {"anonymous": LOGIN}
+    mapping = HsMapping.objects.filter(product__code="0717").first()
+    assert mapping is not None
+    assert answers(cat_world, "post", reverse("catalogue:adjust")) == refused | {"supervisor": 400}
+    assert answers(cat_world, "post", reverse("catalogue:trust")) == refused | {"supervisor": 200}
+    end = reverse("catalogue:end_hs_code", args=[mapping.pk])
+    assert answers(cat_world, "post", end) == refused | {"supervisor": 302}
+    assert HsMapping.objects.get(pk=mapping.pk).valid_until == mapping.valid_until
+
+
+def test_only_makers_of_a_holder_post_a_declaration(cat_world: CatWorld) -> None:
+    expected = {
+        "anonymous": LOGIN,
+        "maker": 400,  # an empty declaration: the form's errors
+        "other_maker": 400,
+        "officer": 403,
+        "other_officer": 403,
+        "supervisor": 403,
+    }
+    assert answers(cat_world, "post", reverse("catalogue:new_declaration")) == expected

@@ -405,7 +405,9 @@ def test_supervision_staff_close_a_report(pub_world: PubWorld) -> None:
     assert answer(client_for(w.supervisor).post(url)) == 302
     report.refresh_from_db()
     assert report.status == "closed"
-    assert AuditEvent.objects.filter(target_id=str(report.pk), actor=w.supervisor).exists()
+    assert AuditEvent.objects.filter(
+        target_id=str(report.pk), actor=w.supervisor, event_type=EventType.SUSPECT_CLOSED
+    ).exists()
     supervisor = client_for(w.supervisor)
     supervisor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "This report is already closed." in text_of(supervisor.post(url, follow=True))
