@@ -15,11 +15,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
+from certis.core.listing import capped_count
+
 from .filters import BodyFilter, PersonFilter
 from .models import Body, Employment, Person
 from .register_selectors import (
     body_page,
-    capped_count,
     describe_rows,
     get_listed_body,
     get_person,

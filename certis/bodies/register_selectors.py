@@ -8,21 +8,13 @@ read for the public.
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
-from django.utils.functional import cached_property
-
-from certis.core.listing import Listing
+from django.http import Http404
 
 from .models import Accreditation, Body, Employment, Person, Qualification, Scheme, ScopeEntry, StatusChange
 
 LISTED_STATUSES = [status for status in Body.Status if status != Body.Status.APPLYING]
 IDENTITY_COLUMNS = ("id_number_digest", "id_number_sealed", "id_number_masked")
-# Counting stops here: an exact COUNT(*) over the 60,000 labs would cost more than the page itself.
-COUNT_CAP = 10_000
 
 
 def _is_plain(value: str) -> bool:
@@ -127,42 +119,3 @@ def get_person(registration_number: str, *, with_identity: bool = False) -> Pers
 
 def employment_history(person: Person) -> list[Employment]:
     return list(person.employments.select_related("body").order_by("-started_on", "-pk"))
-
-
-def capped_count(rows: QuerySet[Any]) -> tuple[int, bool]:
-    """How many rows there are, counting no further than COUNT_CAP; and whether that is the exact number."""
-    counted = rows.order_by()[: COUNT_CAP + 1].count()
-    return min(counted, COUNT_CAP), counted <= COUNT_CAP
-
-
-class CappedPaginator(Paginator):
-    """Pages of a register, counted up to COUNT_CAP rows: past it the last page is the one at the cap, and the
-    page says there are more (narrowing the search is then more use than paging on)."""
-
-    count_is_exact = True
-
-    @cached_property
-    def count(self) -> int:
-        total, self.count_is_exact = capped_count(cast(QuerySet[Any], self.object_list))
-        return total
-
-
-def paginate_register(
-    request: HttpRequest,
-    rows: QuerySet[Any],
-    *,
-    sort_fields: dict[str, Any],
-    default_sort: str,
-    per_page: int = 50,
-) -> Listing:
-    """``certis.core.listing.paginate_sorted`` (same ``?sort=`` and ``?page=``), counting with a cap."""
-    sort = request.GET.get("sort", default_sort)
-    if sort.removeprefix("-") not in sort_fields:
-        sort = default_sort
-    columns = sort_fields[sort.removeprefix("-")]
-    columns = (columns,) if isinstance(columns, str) else columns
-    prefix = "-" if sort.startswith("-") else ""
-    ordered = rows.order_by(*(prefix + column for column in columns), prefix + "pk")
-    paginator = CappedPaginator(ordered, per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    return Listing(page=page, sort=sort, total=paginator.count)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from certis.core.forms import add_service_errors
 from certis.core.http import is_htmx
+from certis.core.listing import paginate_sorted
 
 from .filters import BodyFilter, PersonFilter
 from .models import Body, Person, Scheme
@@ -38,7 +39,6 @@ from .register_selectors import (
     get_listed_body,
     get_person,
     listed_bodies,
-    paginate_register,
     registered_people,
     with_person_rows,
 )
@@ -69,7 +69,7 @@ def _search_page(
     the errors next to the fields (to htmx, which swaps only successful answers, the errors come with 200)."""
     valid = search.is_valid()
     queryset = search.qs if valid else search.queryset.none()
-    listing = paginate_register(request, queryset, sort_fields=sorts, default_sort="number")
+    listing = paginate_sorted(request, queryset, sort_fields=sorts, default_sort="number", capped=True)
     if describe is not None:
         listing.page.object_list = describe(list(listing.page.object_list))
     context |= {"filter": search, "listing": listing}

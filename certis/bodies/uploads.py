@@ -6,7 +6,6 @@ taken from its name: a renamed executable, or a spreadsheet called ``charter.pdf
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from typing import IO, Any
 
@@ -97,12 +96,3 @@ def check_upload(upload: Any) -> str:
             }
         )
     return actual
-
-
-def sha256_of(upload: Any) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()

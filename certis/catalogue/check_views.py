@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from certis.bodies.register_selectors import CappedPaginator
 from certis.certificates.models import Holder
 from certis.core.forms import add_service_errors
 from certis.core.identifiers import clean_uscc
+from certis.core.listing import CappedPaginator
 
 from . import access, services
 from .declaration_files import DeclarationFileProblem, read_declaration_file, template_workbook

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from certis.accounts.access import REGULATOR_KINDS, organisations_of
 from certis.accounts.models import Organisation
-from certis.bodies.register_selectors import CappedPaginator
 from certis.certificates.models import number_key
 from certis.core.forms import add_service_errors, error_text
+from certis.core.listing import CappedPaginator
 
 from . import access, services
 from .forms import DeclarationForm, ReasonForm

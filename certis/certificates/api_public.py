@@ -45,7 +45,7 @@ from ninja.throttling import BaseThrottle
 from pydantic import BaseModel, StringConstraints
 
 from certis.bodies.api_register import SchemeCode
-from certis.bodies.register_selectors import capped_count
+from certis.core.listing import capped_count
 
 from . import search as selectors
 from .models import number_key

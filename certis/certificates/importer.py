@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from certis.bodies.models import Body, Scheme
-from certis.bodies.uploads import sha256_of
+from certis.core.files import sha256_of
 from certis.core.text import search_key
 
 from . import import_apply

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from certis.bodies.register_selectors import paginate_register
 from certis.core.forms import add_service_errors
+from certis.core.listing import paginate_sorted
 
 from . import services
 from .access import get_certificate_for_user, is_supervisor, managed_certificates, reporting_bodies
@@ -77,8 +77,12 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     rows = managed_certificates(request.user).select_related("body").only(*LIST_COLUMNS)
     search = ManageFilter(request.GET, queryset=rows, several_bodies=supervisor or bodies > 1)
     valid = search.is_valid()
-    listing = paginate_register(
-        request, search.qs if valid else rows.none(), sort_fields=SORTS, default_sort="number"
+    listing = paginate_sorted(
+        request,
+        search.qs if valid else rows.none(),
+        sort_fields=SORTS,
+        default_sort="number",
+        capped=True,
     )
     context = {
         "filter": search,

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from certis.bodies.models import Scheme
-from certis.bodies.register_selectors import CappedPaginator
 from certis.core.http import is_htmx
+from certis.core.listing import CappedPaginator
 
 from . import search as selectors
 from . import suspects

@@ -48,8 +48,8 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
 
 from certis.bodies.models import Scheme
-from certis.bodies.register_selectors import CappedPaginator, capped_count
 from certis.core.identifiers import clean_uscc
+from certis.core.listing import CappedPaginator, capped_count
 from certis.core.text import fold_width, search_key, squash_spaces
 
 from .models import Certificate, Holder, StatusEvent, number_key

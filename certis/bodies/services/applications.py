@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from certis.accounts.models import Organisation, User
 from certis.audit.models import EventType
 from certis.audit.services import changes, record
+from certis.core.files import sha256_of
 from certis.core.identifiers import clean_uscc
 from certis.core.text import normalize
 
@@ -50,7 +51,7 @@ from ..models import (
     ScopeEntry,
     StagePeriod,
 )
-from ..uploads import check_upload, sha256_of
+from ..uploads import check_upload
 from ..workdays import Calendar, stage_limit
 from . import register
 from .register import Scope

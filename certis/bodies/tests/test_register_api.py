@@ -91,7 +91,7 @@ def test_paging_with_limit_and_offset(reg_world: RegWorld) -> None:
 
 
 def test_the_count_stops_at_the_cap(reg_world: RegWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("certis.bodies.register_selectors.COUNT_CAP", 4)
+    monkeypatch.setattr("certis.core.listing.COUNT_CAP", 4)
     page = get("/bodies").json()
     assert (page["count"], page["count_is_exact"], len(page["items"])) == (4, False, 6)
 

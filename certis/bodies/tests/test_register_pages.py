@@ -97,11 +97,11 @@ def test_sorting_by_name_and_paging(reg_world: RegWorld) -> None:
 def test_past_the_count_cap_the_page_says_there_are_more(
     reg_world: RegWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("certis.bodies.register_selectors.COUNT_CAP", 2)
+    monkeypatch.setattr("certis.core.listing.COUNT_CAP", 2)
     response = page(BODIES)
     assert not response.context["listing"].page.paginator.count_is_exact
     assert listed(response) == ["CNCA-R-2002-001", "CNCA-R-2002-002"]
-    monkeypatch.setattr("certis.bodies.register_selectors.COUNT_CAP", 5)
+    monkeypatch.setattr("certis.core.listing.COUNT_CAP", 5)
     assert page(BODIES).context["listing"].page.paginator.count_is_exact
 
 

@@ -540,9 +540,9 @@ def test_the_list_takes_the_same_queries_whatever_the_number_of_rows(cert_world:
 def test_past_the_count_cap_the_list_says_there_are_more(
     cert_world: CertWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from certis.bodies import register_selectors
+    from certis.core import listing
 
-    monkeypatch.setattr(register_selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
     for index in range(4):
         cert_report(cert_world, number=f"CAP-{index}")
     page = browse(cert_world.staff).get(LIST).content.decode()
