@@ -18,7 +18,7 @@ What it loads (ids given here, sequences moved past them at the end):
   for every scheme since 2010, with ``signatories`` registered people each, qualified for every scheme
   2010–2035 and employed there since 2010 (so that rows signed by them pass ``certis.certificates.rules``);
 - the standards the synthetic certificates cite;
-- ``holders`` organisations from ``certis.certificates.synthetic.holder`` (the same index and seed give the
+- ``holders`` organisations from ``certis.demo.synthetic.holder`` (the same index and seed give the
   same name, address and USCC), ``name_key`` computed by ``certis.core.text.search_key``;
 - ``certificates`` certificates in the mix of ``synthetic.SCHEME_WEIGHTS``, spread over the bodies like the
   country's (a few large bodies issue most), with the fields ``synthetic.certificate_rows`` fills. They are
@@ -213,7 +213,7 @@ def _employment_rows(bodies: list[BenchBody]) -> Iterator[dict[str, Any]]:
 def _standard_rows() -> Iterator[dict[str, Any]]:
     """The standards the synthetic certificates cite, but those the migrations have already seeded."""
     from certis.certificates.models import Standard, number_key
-    from certis.certificates.synthetic import STANDARD_TITLES, STANDARDS_BY_SCHEME
+    from certis.demo.synthetic import STANDARD_TITLES, STANDARDS_BY_SCHEME
 
     seeded = set(Standard.objects.values_list("code_key", flat=True))
     for code, title in STANDARD_TITLES.items():
@@ -240,8 +240,8 @@ class Holders:
         self.trades: list[str] = []
 
     def rows(self) -> Iterator[str]:
-        from certis.certificates.synthetic import TRADES, holder
         from certis.core.text import search_key
+        from certis.demo.synthetic import TRADES, holder
 
         for index in range(self.count):
             made = holder(index, self.seed)
@@ -272,8 +272,8 @@ class Certificates:
     def __init__(
         self, count: int, holders: Holders, bodies: list[BenchBody], seed: int, today: dt.date
     ) -> None:
-        from certis.certificates import synthetic
         from certis.core.text import search_key
+        from certis.demo import synthetic
 
         self.count, self.holders, self.bodies, self.today = count, holders, bodies, today
         self.rng = random.Random(seed * 7 + 1)

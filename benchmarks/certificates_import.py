@@ -8,7 +8,7 @@ transaction), next to a raw ``COPY`` of the same file into a bare unlogged table
 The database named in DATABASE_URL is dropped and created afresh (its name must contain "bench") and migrated;
 one certification body approved for every scheme, its signatories and the standards the synthetic rows cite
 are entered through the services. The file is a CSV (UTF-8, headed by the field keys) of
-``certis.certificates.synthetic.certificate_rows``; it is written before the clock starts. Then, timed:
+``certis.demo.synthetic.certificate_rows``; it is written before the clock starts. Then, timed:
 
 1. ``import``: ``importer.create_job`` (the file stored, its columns checked) and ``importer.run_job`` (every
    row read and checked by ``rules.check_row``, then applied: holders and certificates upserted, one audit
@@ -72,8 +72,8 @@ def make_world(today: dt.date) -> tuple[Any, Any, list[str]]:
     from certis.bodies.services import register
     from certis.bodies.services.register import Scope
     from certis.certificates.models import Standard
-    from certis.certificates.synthetic import STANDARD_TITLES, STANDARDS_BY_SCHEME
     from certis.core.identifiers import make_identity_number, make_uscc
+    from certis.demo.synthetic import STANDARD_TITLES, STANDARDS_BY_SCHEME
 
     regulator = Organisation.objects.create(
         name="国家认证认可监督管理委员会", kind=Organisation.Kind.REGULATOR
@@ -129,7 +129,7 @@ def make_world(today: dt.date) -> tuple[Any, Any, list[str]]:
 def write_file(path: Path, rows: int, holders: int, signatories: list[str], seed: int) -> int:
     """The CSV file of ``rows`` synthetic reports; its size in bytes."""
     from certis.certificates.schemes import FIELDS
-    from certis.certificates.synthetic import certificate_rows
+    from certis.demo.synthetic import certificate_rows
 
     names = list(FIELDS)
     with path.open("w", encoding="utf-8", newline="") as stream:

@@ -59,8 +59,8 @@ def holder_names(count: int, rng: random.Random) -> list[str]:
 
 def scenarios(rng: random.Random, iterations: int) -> dict[str, list[str]]:
     """What people type, half of it in traditional script."""
-    from certis.certificates.synthetic import REGIONS, TRADE_NAMES, TRADES
     from certis.core.text import to_traditional
+    from certis.demo.synthetic import REGIONS, TRADE_NAMES, TRADES
 
     names = holder_names(iterations * 3, rng)
 

@@ -10,17 +10,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
-from ninja.security import HttpBearer
 
 from certis import __version__
+from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken
-from certis.accounts.services import authenticate_token
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return authenticate_token(token)
-
 
 api = NinjaAPI(
     title="Certis API",

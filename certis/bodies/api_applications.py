@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from ninja.security import HttpBearer
 
+from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken
 
 from . import application_access as access
@@ -28,17 +28,6 @@ from .models import Application
 from .services import applications as services
 from .services.register import Scope
 from .workdays import Calendar
-
-
-class TokenAuth(HttpBearer):
-    """The API's bearer token check (``certis.api.TokenAuth``), imported when called: ``certis.api`` imports
-    this module to mount the router, so importing it at the top would be circular."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        from certis.api import TokenAuth as ApiTokenAuth
-
-        return ApiTokenAuth().authenticate(request, token)
-
 
 router = Router(tags=["applications"], auth=TokenAuth())
 

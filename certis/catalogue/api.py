@@ -23,9 +23,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import HttpBearer
 from pydantic import BaseModel
 
+from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken, Organisation
 from certis.certificates.models import number_key
 
@@ -37,15 +37,6 @@ from .services.import_checks import MAX_LINES
 Verdict = Literal["not_in_catalogue", "covered", "missing", "invalid", "exempt"]
 LaneName = Literal["after_release", "before_release"]
 Scalar = str | int | float | None
-
-
-class TokenAuth(HttpBearer):
-    """``certis.api.TokenAuth``, imported when called (``certis.api`` imports this module)."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        from certis.api import TokenAuth as ApiTokenAuth
-
-        return ApiTokenAuth().authenticate(request, token)
 
 
 router = Router(tags=["catalogue"])

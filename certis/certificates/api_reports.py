@@ -23,25 +23,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
+from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken, Organisation
 from certis.bodies.models import Body
 
 from .access import reporting_bodies
 from .importer import FINISHED, create_job, create_json_job, report_rows, start_job
 from .models import ImportJob, number_key
-
-
-class TokenAuth(HttpBearer):
-    """The API's bearer token check (``certis.api.TokenAuth``), imported when called: ``certis.api`` imports
-    this module to mount the router."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        from certis.api import TokenAuth as ApiTokenAuth
-
-        return ApiTokenAuth().authenticate(request, token)
-
 
 router = Router(tags=["certificate-reports"], auth=[TokenAuth(), SessionAuth()])
 

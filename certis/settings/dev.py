@@ -4,3 +4,6 @@ from .base import *  # noqa: F403
 from .env import env_bool
 
 DEBUG = env_bool("DEBUG", True)
+
+# Demonstration data (`certis demo`); production leaves it out.
+INSTALLED_APPS = [*INSTALLED_APPS, "certis.demo"]  # noqa: F405

@@ -10,3 +10,4 @@ STORAGES = {
 }
 AXES_ENABLED = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+INSTALLED_APPS = [*INSTALLED_APPS, "certis.demo"]  # noqa: F405

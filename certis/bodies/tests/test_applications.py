@@ -853,9 +853,9 @@ def test_the_router_makes_a_valid_openapi_document() -> None:
 def test_the_demonstration_applications_load_at_every_stage_and_load_again_to_nothing(db: Any) -> None:
     import io
 
-    from certis.accounts import demo as accounts_demo
-    from certis.bodies import application_demo
-    from certis.bodies import demo as bodies_demo
+    from certis.demo import accounts as accounts_demo
+    from certis.demo import applications as application_demo
+    from certis.demo import bodies as bodies_demo
 
     out = io.StringIO()
     accounts_demo.load(out)

@@ -135,7 +135,7 @@ def test_overlong_text_is_refused(cert_world: CertWorld) -> None:
 
 
 def test_synthetic_rows_pass_every_rule(cert_world: CertWorld) -> None:
-    from certis.certificates.synthetic import certificate_rows
+    from certis.demo.synthetic import certificate_rows
 
     context = ReportContext.load(cert_world.body)
     rows = certificate_rows(300, signatories=["2020-NQA-100001"], holders_count=50, today=dt.date(2026, 6, 1))

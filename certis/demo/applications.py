@@ -1,6 +1,6 @@
 """Demonstration applications at every stage, dated back from today, built through the services.
 
-Call :func:`load` after the registers' demonstration data (``certis.bodies.demo``): it uses its approval staff,
+Call :func:`load` after the registers' demonstration data (``certis.demo.bodies``): it uses its approval staff,
 official, reviewer and the accounts of 中国质量认证中心 and 上海电器设备检测所. Running it again changes nothing.
 """
 
@@ -12,16 +12,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from certis.accounts.demo import PASSWORD, ensure_person
 from certis.accounts.models import Membership, Organisation, User
 from certis.accounts.services import find_or_create_organisation
+from certis.bodies.models import Accreditation, Application, Body, Scheme
+from certis.bodies.services import applications as services
+from certis.bodies.services import register
+from certis.bodies.services.register import Scope
+from certis.bodies.workdays import Calendar
 from certis.core.identifiers import clean_uscc, make_uscc
-
-from .models import Accreditation, Application, Body, Scheme
-from .services import applications as services
-from .services import register
-from .services.register import Scope
-from .workdays import Calendar
+from certis.demo.accounts import PASSWORD, ensure_person
 
 Role = Membership.Role
 Kind = Application.Kind

@@ -9,16 +9,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from certis.accounts.demo import PASSWORD, ensure_person, regulator
 from certis.accounts.models import Membership, Organisation, User
 from certis.accounts.services import find_or_create_organisation
 from certis.bodies.models import Body
+from certis.catalogue import services
+from certis.catalogue.models import ImportCheck, Product, SelfDeclaration
+from certis.catalogue.seed import load_seed
 from certis.certificates.models import Holder
 from certis.core.identifiers import make_uscc
-
-from . import services
-from .models import ImportCheck, Product, SelfDeclaration
-from .seed import load_seed
+from certis.demo.accounts import PASSWORD, ensure_person, regulator
 
 Role = Membership.Role
 MAKER_USCC = make_uscc(

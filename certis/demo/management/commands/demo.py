@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
+
+from certis.demo import accounts, bodies, catalogue, certificates, governance
+
+# In the order each builds on the one before: people, the plan, the registers (with their applications), the
+# certificates issued by the registered bodies, then the catalogue's declarations and import checks.
+LOADERS = (accounts, governance, bodies, certificates, catalogue)
 
 
 class Command(BaseCommand):
@@ -14,15 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins: list[tuple[str, str, str]] = []
-        for config in apps.get_app_configs():
-            if not config.name.startswith("certis."):
-                continue
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as error:
-                if error.name != f"{config.name}.demo":
-                    raise
-                continue
+        for module in LOADERS:
             logins += module.load(self.stdout) or []
         if logins:
             self.stdout.write("\nDemonstration accounts (username / password — role):")

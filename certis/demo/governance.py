@@ -9,16 +9,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from certis.accounts.demo import PASSWORD, PEOPLE, ensure_person, regulator
 from certis.accounts.models import Organisation, User
 from certis.core.text import normalize
+from certis.demo.accounts import PASSWORD, PEOPLE, ensure_person, regulator
+from certis.governance import services
+from certis.governance.models import Plan, Task, TaskStatus
+from certis.governance.notice import read_notice
+from certis.governance.plan_import import find_plan_for, import_plan
 
-from . import services
-from .models import Plan, Task, TaskStatus
-from .notice import read_notice
-from .plan_import import find_plan_for, import_plan
-
-SEED = Path(__file__).resolve().parent / "seed" / "cnca-2018-implementation-plan.txt"
+SEED = Path(__file__).resolve().parent.parent / "governance" / "seed" / "cnca-2018-implementation-plan.txt"
 
 # task number, status, percent, what the lead unit reported, days ago
 PROGRESS = [

@@ -9,14 +9,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from certis.accounts import demo as accounts_demo
 from certis.accounts.models import Membership, User
 from certis.audit.models import AuditEvent
-from certis.bodies import demo as bodies_demo
 from certis.bodies.models import Scheme
-from certis.certificates import demo
 from certis.certificates.access import can_manage, is_supervisor
 from certis.certificates.models import Certificate, Holder, Standard, StatusEvent
+from certis.demo import accounts as accounts_demo
+from certis.demo import bodies as bodies_demo
+from certis.demo import certificates as demo
 
 Status = Certificate.Status
 pytestmark = pytest.mark.django_db

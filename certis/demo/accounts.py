@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import Membership, Organisation, User
-from .services import create_user, find_or_create_organisation, grant_role
+from certis.accounts.models import Membership, Organisation, User
+from certis.accounts.services import create_user, find_or_create_organisation, grant_role
 
 PASSWORD = "certis-demo-2026"  # noqa: S105 -- demonstration accounts, printed on purpose
 REGULATOR = "国家认证认可监督管理委员会"

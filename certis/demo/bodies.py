@@ -12,15 +12,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from certis.accounts.demo import PASSWORD, ensure_person, regulator
 from certis.accounts.models import Membership, Organisation, User
+from certis.bodies.models import Body, Person, Scheme
+from certis.bodies.services import register
+from certis.bodies.services.register import Scope
 from certis.core.identifiers import make_identity_number, make_uscc
 from certis.core.text import normalize
-
-from . import application_demo
-from .models import Body, Person, Scheme
-from .services import register
-from .services.register import Scope
+from certis.demo import applications as application_demo
+from certis.demo.accounts import PASSWORD, ensure_person, regulator
 
 Role = Membership.Role
 

@@ -16,18 +16,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 
-from certis.accounts.demo import PASSWORD, ensure_person, regulator
 from certis.accounts.models import Membership, Organisation, User
 from certis.bodies.models import Body, Person, Scheme
 from certis.bodies.services import register
 from certis.bodies.services.register import Scope
+from certis.certificates import services
+from certis.certificates.models import Certificate, number_key
+from certis.certificates.rules import ReportContext, check_row
+from certis.certificates.standard_services import add_missing_seed_standards
 from certis.core.identifiers import make_identity_number, make_uscc
 from certis.core.text import normalize
-
-from . import services
-from .models import Certificate, number_key
-from .rules import ReportContext, check_row
-from .standard_services import add_missing_seed_standards
+from certis.demo.accounts import PASSWORD, ensure_person, regulator
 
 Role = Membership.Role
 CQC = "中国质量认证中心"

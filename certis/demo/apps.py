@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "certis.demo"
+    label = "demo"
+    verbose_name = "Demonstration data"
