@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +15,7 @@ from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.core.text import normalize
 
-from .models import ApiToken, Membership, Organisation, User, hash_token
+from .models import ApiToken, Membership, Notification, Organisation, User, hash_token
 
 
 @transaction.atomic
@@ -110,3 +114,29 @@ def authenticate_token(secret: str) -> ApiToken | None:
         # Last use is bookkeeping, not a change anyone decided: no audit event.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token
+
+
+def notify(*, recipients: Iterable[User], subject: str, body: str = "", link: str = "") -> int:
+    """Tell people of something that waits on them: an in-app notice each, and a mail to those with an
+    address. Call it after the change it reports has committed (``transaction.on_commit``), so that nobody is
+    told of a change that rolled back. Returns how many people were told."""
+    people = list({person.pk: person for person in recipients}.values())
+    Notification.objects.bulk_create(
+        Notification(recipient=person, message=subject[:300], link=link[:300]) for person in people
+    )
+    text = "\n\n".join(part for part in (subject, body, link) if part)
+    mails: list[Any] = [
+        (subject[:200], text, settings.DEFAULT_FROM_EMAIL, [person.email])
+        for person in people
+        if person.email
+    ]
+    if mails:
+        send_mass_mail(mails, fail_silently=True)
+    return len(people)
+
+
+def mark_notifications_read(*, user: User, link: str) -> int:
+    """A person opened the page a notice pointed at: it is read. Bookkeeping, not a decision: no audit event."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True, link=link).update(
+        read_at=timezone.now()
+    )

@@ -4,17 +4,15 @@ what they must act on next."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from certis.accounts.access import Role
-from certis.accounts.models import Notification, User
+from certis.accounts.models import User
+from certis.accounts.services import notify as send_notice
 
 from .application_access import APPLICANT_ROLES, regulator_people
 from .models import Application
@@ -104,13 +102,4 @@ def notify(application_id: int, event: str, reviewer_id: int | None = None) -> i
     with translation.override(settings.LANGUAGE_CODE):
         message = _message(event, application)
         details = _details(event, application)
-    Notification.objects.bulk_create(
-        Notification(recipient=person, message=message[:300], link=link) for person in people
-    )
-    body = "\n\n".join(part for part in (message, details, link) if part)
-    mails: list[Any] = [
-        (message, body, settings.DEFAULT_FROM_EMAIL, [person.email]) for person in people if person.email
-    ]
-    if mails:
-        send_mass_mail(mails, fail_silently=True)
-    return len(people)
+    return send_notice(recipients=people, subject=message, body=details, link=link)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from certis.accounts.models import Notification
+from certis.accounts.services import mark_notifications_read
 from certis.audit.models import AuditEvent
 from certis.core.forms import add_service_errors
 from certis.core.http import AuthenticatedRequest
@@ -378,9 +379,7 @@ def _detail_context(
 @login_required
 def application_detail(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     application = access.get_application_for_user(request.user, application_id)
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True, link=request.path).update(
-        read_at=timezone.now()
-    )  # bookkeeping, not a decision: no audit event
+    mark_notifications_read(user=request.user, link=request.path)
     return render(request, DETAIL, _detail_context(request, application, {}))
 
 

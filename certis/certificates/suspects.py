@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -24,7 +23,8 @@ from django.utils.translation import gettext as _
 from ninja.throttling import BaseThrottle
 
 from certis.accounts.access import Role
-from certis.accounts.models import Notification, User
+from certis.accounts.models import User
+from certis.accounts.services import notify
 from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.bodies.application_access import regulator_people
@@ -92,18 +92,7 @@ def notify_supervisors(report_id: int) -> int:
         message = _("A suspected fake certificate or mark was reported: %(number)s") % {
             "number": report.number[:80]
         }
-    Notification.objects.bulk_create(
-        Notification(recipient=person, message=message[:300], link=link) for person in people
-    )
-    body = "\n\n".join([message, report.what_was_seen, link])
-    mails: list[Any] = [
-        (message[:200], body, settings.DEFAULT_FROM_EMAIL, [person.email])
-        for person in people
-        if person.email
-    ]
-    if mails:
-        send_mass_mail(mails, fail_silently=True)
-    return len(people)
+    return notify(recipients=people, subject=message, body=report.what_was_seen, link=link)
 
 
 # Spam defence

@@ -1,20 +1,20 @@
-"""Mail that follows a change, sent after the change commits (never for a change that rolled back)."""
+"""Notices (in the app and by mail) that follow a change, sent after the change commits (never for a change that rolled back)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from certis.accounts.models import User
+from certis.accounts.services import notify
 
 from .models import FollowUp
 
 
 def notify_follow_up(follow_up_id: int) -> int:
-    """Tell the people of every unit a follow-up was sent to; returns how many mails went out."""
+    """Tell the people of every unit a follow-up was sent to; in the app and by mail; returns how many were told."""
     follow_up = FollowUp.objects.select_related("task").get(pk=follow_up_id)
     units = follow_up.recipients.values("unit")
     people = (
@@ -26,6 +26,5 @@ def notify_follow_up(follow_up_id: int) -> int:
             "number": follow_up.task.number,
             "date": follow_up.due_on.isoformat(),
         }
-        body = f"{follow_up.message}\n\n{follow_up.task.text}\n\n{link}"
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]) for person in people]
-    return send_mass_mail(messages, fail_silently=True) if messages else 0
+        body = f"{follow_up.message}\n\n{follow_up.task.text}"
+    return notify(recipients=people, subject=subject, body=body, link=link)
