@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from certis.accounts.models import ApiToken, Membership, Organisation, User
 from certis.audit.models import AuditEvent, EventType
-from conftest import client_for, person
+from certis.core.testing import client_for, person
 
 WHOAMI = "/api/v1/whoami"
 

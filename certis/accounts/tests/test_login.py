@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from certis.accounts.models import Organisation, User
-from conftest import person
+from certis.core.testing import person
 
 LOGIN = reverse("accounts:login")
 

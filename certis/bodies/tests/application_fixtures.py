@@ -27,7 +27,7 @@ from certis.bodies.services import applications as services
 from certis.bodies.services import register
 from certis.bodies.services.register import Scope
 from certis.core.identifiers import make_uscc
-from conftest import person
+from certis.core.testing import person
 
 # What ``from .application_fixtures import *`` brings into a test module: the fixtures, nothing else.
 __all__ = [

@@ -26,7 +26,7 @@ from certis.bodies.models import Body, Person, Scheme
 from certis.bodies.services import register
 from certis.bodies.services.register import Scope
 from certis.core.identifiers import make_identity_number, make_uscc
-from conftest import person
+from certis.core.testing import person
 
 Role = Membership.Role
 TODAY = dt.date(2026, 3, 2)

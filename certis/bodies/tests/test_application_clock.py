@@ -18,7 +18,7 @@ from certis.bodies.application_clock import clock
 from certis.bodies.models import Application, Holiday, StagePeriod
 from certis.bodies.services import applications as services
 from certis.bodies.workdays import Calendar, add_working_days, is_working_day, working_days_between
-from conftest import client_for
+from certis.core.testing import client_for
 
 from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
 from .application_fixtures import (
@@ -204,7 +204,7 @@ def test_the_staff_list_flags_overdue_applications_and_filters_them(
 
     late = submit_new_body(app_applicant, app_new_body, now=at("2026-03-02"))
     lab = Organisation.objects.create(name="准时检测有限公司", kind=Organisation.Kind.LAB)
-    from conftest import person
+    from certis.core.testing import person
 
     lab_staff = person("app_zhunshi", lab, "staff")
     fresh = services.submit_application(
@@ -249,7 +249,7 @@ def test_the_list_page_does_not_query_once_per_application(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from conftest import person
+    from certis.core.testing import person
 
     from .application_fixtures import make_uscc
 

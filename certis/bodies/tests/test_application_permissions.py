@@ -23,7 +23,7 @@ from certis.accounts.services import issue_api_token
 from certis.bodies.api_applications import router
 from certis.bodies.models import Application
 from certis.bodies.services import applications as services
-from conftest import LOGIN, answer, client_for
+from certis.core.testing import LOGIN, answer, client_for
 
 from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
 from .application_fixtures import (

@@ -23,7 +23,7 @@ from certis.bodies.api_applications import router
 from certis.bodies.models import Application, Body, Decision, Document, DocumentVersion, Scheme, StagePeriod
 from certis.bodies.services import applications as services
 from certis.bodies.services.register import Scope
-from conftest import client_for
+from certis.core.testing import client_for
 
 from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
 from .application_fixtures import (

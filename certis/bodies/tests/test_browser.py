@@ -12,7 +12,7 @@ from certis.accounts.models import User
 from certis.bodies.models import Application, Body
 from certis.bodies.services import applications as services
 from certis.bodies.services import register
-from conftest import log_in
+from certis.core.testing import log_in
 
 from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
 from .application_fixtures import make_uscc

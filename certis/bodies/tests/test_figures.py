@@ -15,7 +15,7 @@ from certis.bodies.figures import TIMED, five_reductions
 from certis.bodies.models import Application
 from certis.bodies.services import applications as services
 from certis.bodies.services.register import Scope
-from conftest import client_for, person
+from certis.core.testing import client_for, person
 
 from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
 from .application_fixtures import (

@@ -17,7 +17,7 @@ from django.utils import timezone
 from certis.accounts.models import User
 from certis.bodies.models import Accreditation, Body, Employment, Person, Qualification
 from certis.bodies.services import register
-from conftest import client_for
+from certis.core.testing import client_for
 
 from .conftest import SUSPENSION_REASON, WITHDRAWAL_REASON, RegWorld, reg_body, reg_identity_number
 

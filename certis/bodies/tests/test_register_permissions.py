@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from certis.accounts.models import Membership, User
 from certis.bodies.models import Body, Person
-from conftest import LOGIN, answer, client_for, person
+from certis.core.testing import LOGIN, answer, client_for, person
 
 from .conftest import RegWorld, reg_identity_number
 from .register_api_urls import PREFIX

@@ -35,7 +35,7 @@ from certis.certificates.services import change_status
 from certis.certificates.standard_services import add_missing_seed_standards
 from certis.certificates.tests.conftest import CertWorld, cert_report, cert_world  # noqa: F401
 from certis.core.identifiers import make_uscc
-from conftest import person
+from certis.core.testing import person
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 
-from conftest import log_in
+from certis.core.testing import log_in
 
 from .conftest import MAKER_USCC, CatWorld
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from certis.catalogue.models import ImportCheck, Product, SelfDeclaration
-from conftest import client_for
+from certis.core.testing import client_for
 
 from .conftest import MAKER_USCC, CatWorld
 

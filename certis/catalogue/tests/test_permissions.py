@@ -12,7 +12,7 @@ from certis.accounts.models import Membership
 from certis.accounts.services import issue_api_token
 from certis.catalogue import services
 from certis.catalogue.models import ImportCheck
-from conftest import LOGIN, answer, client_for, person
+from certis.core.testing import LOGIN, answer, client_for, person
 
 from .conftest import DAY, MAKER_USCC, CatWorld
 

@@ -27,7 +27,7 @@ from certis.certificates.models import Certificate, Standard
 from certis.certificates.rules import ReportContext, check_row
 from certis.certificates.services import report_certificate
 from certis.core.identifiers import make_identity_number, make_uscc
-from conftest import person
+from certis.core.testing import person
 
 Role = Membership.Role
 ISSUED = dt.date(2025, 6, 1)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from certis.accounts.models import Organisation, User
-from conftest import client_for, person
+from certis.core.testing import client_for, person
 
 __all__ = ["browse", "nobody"]
 

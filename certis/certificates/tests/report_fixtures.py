@@ -27,7 +27,7 @@ from certis.bodies.models import Body
 from certis.certificates.importer import create_job, start_job
 from certis.certificates.models import ImportJob
 from certis.certificates.schemes import FIELDS
-from conftest import client_for
+from certis.core.testing import client_for
 
 from .conftest import CertWorld, cert_row
 

@@ -19,8 +19,8 @@ from certis.certificates.marks import issue_marks
 from certis.certificates.models import Certificate, SigningKey
 from certis.certificates.services import withdraw_certificate
 from certis.certificates.signing import code_for, revoke_signing_key, rotate_signing_key
+from certis.core.testing import answer, client_for
 from certis.core.tests.test_foundation import check
-from conftest import answer, client_for
 
 from .code_fixtures import altered
 from .conftest import CertWorld, cert_report

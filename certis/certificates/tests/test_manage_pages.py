@@ -24,7 +24,7 @@ from certis.bodies.models import Scheme
 from certis.certificates.models import Certificate, ImportJob, StatusEvent
 from certis.certificates.services import cancel_certificate, suspend_certificate, withdraw_certificate
 from certis.core.identifiers import make_uscc
-from conftest import LOGIN, answer
+from certis.core.testing import LOGIN, answer
 
 from .conftest import CertWorld, cert_report
 from .manage_fixtures import *  # noqa: F403

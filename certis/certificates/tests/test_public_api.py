@@ -19,8 +19,8 @@ from django.utils.http import urlencode
 
 from certis.accounts.services import issue_api_token
 from certis.certificates.api_public import MAX_NUMBERS, parse_rate
+from certis.core.testing import client_for
 from certis.core.tests.test_foundation import check
-from conftest import client_for
 
 from .public_fixtures import *  # noqa: F403
 from .public_fixtures import SUSPENSION_REASON, TRADITIONAL_USCC, WITHDRAWAL_REASON, PubWorld

@@ -22,7 +22,7 @@ from certis.audit.models import AuditEvent, EventType
 from certis.bodies.models import Scheme
 from certis.certificates.models import Certificate, SuspectReport
 from certis.certificates.signing import Verdict, verify_code
-from conftest import LOGIN, answer, client_for
+from certis.core.testing import LOGIN, answer, client_for
 
 from .conftest import CertWorld, cert_report
 from .public_fixtures import *  # noqa: F403

@@ -11,8 +11,8 @@ from django.test import Client
 
 from certis.accounts.models import Membership
 from certis.certificates.models import Certificate, ImportJob
+from certis.core.testing import client_for
 from certis.core.tests.test_foundation import check
-from conftest import client_for
 
 from .conftest import CertWorld, cert_row
 from .report_fixtures import *  # noqa: F403

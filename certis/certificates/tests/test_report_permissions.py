@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from certis.certificates.models import Certificate, ImportJob
 from certis.certificates.schemes import FIELDS
-from conftest import LOGIN, answer
+from certis.core.testing import LOGIN, answer
 
 from .conftest import CertWorld, cert_row
 from .report_fixtures import *  # noqa: F403

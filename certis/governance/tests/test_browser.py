@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from certis.accounts.models import User
-from conftest import log_in
+from certis.core.testing import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from certis.core.testing import person, unit
 from certis.governance import services
-from conftest import person, unit
 
 pytestmark = pytest.mark.django_db
 

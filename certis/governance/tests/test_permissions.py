@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certis.accounts.models import Organisation, User
+from certis.core.testing import LOGIN, answer, client_for, person, unit
 from certis.governance import services
 from certis.governance.models import FollowUp, Milestone, Plan, Task
-from conftest import LOGIN, answer, client_for, person, unit
 
 PEOPLE = ["office", "leader", "lead_staff", "support_staff", "outsider", "stranger", "anonymous"]
 
