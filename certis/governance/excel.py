@@ -2,7 +2,7 @@
 
 The sheets' headers, status labels and the collective reference are the Chinese words of the notice's own
 tables, not translated interface text: a file written for one person is filled in and sent back by another,
-whatever language either reads the site in, so the words are fixed. :mod:`.progress_import` reads the
+whatever language either reads the site in, so the words are fixed. :mod:`.services.progress_import` reads the
 progress table back and also accepts the headers in traditional script or in English.
 """
 
@@ -243,7 +243,7 @@ def _add_validations(sheet: Worksheet, last_row: int) -> None:
 
 
 def progress_table(plan: Plan) -> bytes:
-    """The progress table the units fill in and send back (see :mod:`.progress_import`)."""
+    """The progress table the units fill in and send back (see :mod:`.services.progress_import`)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = PROGRESS_SHEET

@@ -17,7 +17,14 @@ from certis.core.text import normalize
 from . import access
 from .forms import ConfirmNoticeForm, NoticeUploadForm
 from .notice import NoticeError, read_notice
-from .plan_import import diff_plan, existing_units, find_plan_for, import_plan, revise_plan, source_digest
+from .services.plan_import import (
+    diff_plan,
+    existing_units,
+    find_plan_for,
+    import_plan,
+    revise_plan,
+    source_digest,
+)
 
 
 def _issuer() -> Organisation | None:

@@ -17,7 +17,7 @@ from certis.accounts.access import organisations_of
 from certis.accounts.models import Organisation
 from certis.core.forms import add_service_errors
 
-from . import access, excel, services
+from . import access, excel
 from .assessment import RULE, score_sheet
 from .filters import TaskFilter
 from .forms import (
@@ -32,7 +32,6 @@ from .forms import (
     ScheduleForm,
 )
 from .models import AssessmentPeriod, Evidence, FollowUp, Milestone, Plan, Responsibility, Task, TaskStatus
-from .progress_import import import_progress as apply_file
 from .selectors import dashboard as build_dashboard
 from .selectors import (
     live_tasks,
@@ -42,6 +41,8 @@ from .selectors import (
     with_live_task_counts,
     with_units,
 )
+from .services import work as services
+from .services.progress_import import import_progress as apply_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -41,7 +41,7 @@ def regulator(db: Any) -> Organisation:
 @pytest.fixture
 def plan(db: Any, seed_text: str, regulator: Organisation) -> Any:
     from certis.governance.notice import read_notice
-    from certis.governance.plan_import import import_plan
+    from certis.governance.services.plan_import import import_plan
 
     return import_plan(
         acting_user=None, notice=read_notice(seed_text), source_text=seed_text, issuer=regulator

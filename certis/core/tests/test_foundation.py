@@ -18,8 +18,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from certis.audit.models import AuditEvent
-from certis.governance import services
 from certis.governance.models import Plan
+from certis.governance.services import work as services
 
 PACKAGE = Path(__file__).resolve().parents[2]
 # A script or style sheet fetched from another host: src/href with a scheme, or protocol-relative.

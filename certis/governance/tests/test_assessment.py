@@ -15,7 +15,6 @@ from django.utils.html import escape
 from certis.accounts.models import Membership, Organisation, User
 from certis.audit.models import AuditEvent, EventType
 from certis.core.testing import client_for, person
-from certis.governance import services
 from certis.governance.assessment import RULE, score_sheet
 from certis.governance.models import (
     AssessmentPeriod,
@@ -28,6 +27,7 @@ from certis.governance.models import (
     Task,
     TaskStatus,
 )
+from certis.governance.services import work as services
 
 START, END = dt.date(2024, 1, 1), dt.date(2024, 6, 30)
 

@@ -22,7 +22,6 @@ from django.utils import timezone
 from certis.accounts.models import Membership, Organisation, User
 from certis.audit.models import AuditEvent, EventType
 from certis.core.text import normalize
-from certis.governance import services
 from certis.governance.excel import (
     DEADLINE,
     DIVISION_HEADERS,
@@ -40,7 +39,8 @@ from certis.governance.excel import (
     progress_table,
 )
 from certis.governance.models import Measure, Part, Plan, ProgressReport, Responsibility, Task
-from certis.governance.progress_import import import_progress, read_progress_file
+from certis.governance.services import work as services
+from certis.governance.services.progress_import import import_progress, read_progress_file
 
 pytestmark = pytest.mark.django_db
 

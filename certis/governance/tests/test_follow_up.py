@@ -13,9 +13,9 @@ from django.utils import timezone
 from certis.accounts.models import User
 from certis.audit.models import AuditEvent, EventType
 from certis.core.testing import client_for, unit
-from certis.governance import services
 from certis.governance.models import FollowUp, FollowUpRecipient, Plan
 from certis.governance.selectors import dashboard
+from certis.governance.services import work as services
 
 TASK_1_UNITS = {"認可部", "科標部", "法律部", "研究所", "認可中心", "協會"}
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from certis.core.testing import person, unit
-from certis.governance import services
+from certis.governance.services import work as services
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from certis.accounts.models import Organisation, User
 from certis.core.testing import LOGIN, answer, client_for, person, unit
-from certis.governance import services
 from certis.governance.models import FollowUp, Milestone, Plan, Task
+from certis.governance.services import work as services
 
 PEOPLE = ["office", "leader", "lead_staff", "support_staff", "outsider", "stranger", "anonymous"]
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from certis.accounts.models import Membership, User
 from certis.audit.models import AuditEvent, EventType
 from certis.core.testing import client_for, person, unit
-from certis.governance import services
 from certis.governance.models import Evidence, Plan, ProgressReport, Responsibility, Task, TaskStatus
 from certis.governance.selectors import annotate_flags, dashboard
+from certis.governance.services import work as services
 
 TODAY = timezone.localdate
 

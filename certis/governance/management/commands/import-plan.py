@@ -11,7 +11,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from certis.accounts.models import Organisation, User
 from certis.governance.notice import Notice, NoticeError, read_notice
-from certis.governance.plan_import import PlanDiff, diff_plan, find_plan_for, import_plan, revise_plan
+from certis.governance.services.plan_import import (
+    PlanDiff,
+    diff_plan,
+    find_plan_for,
+    import_plan,
+    revise_plan,
+)
 
 
 def read_text(path: Path) -> str:

@@ -20,9 +20,9 @@ from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.core.text import normalize
 
-from .models import Measure, Part, Plan, Position, Responsibility, Task
-from .notice import Notice
-from .notice import Task as NoticeTask
+from ..models import Measure, Part, Plan, Position, Responsibility, Task
+from ..notice import Notice
+from ..notice import Task as NoticeTask
 
 UNIT_KINDS = (Organisation.Kind.DEPARTMENT, Organisation.Kind.AFFILIATE)
 _DEPARTMENT_ENDINGS = ("部", "室", "办", "委", "辦")

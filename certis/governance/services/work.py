@@ -20,8 +20,8 @@ from certis.accounts.models import Organisation
 from certis.audit.models import EventType
 from certis.audit.services import changes, record
 
-from . import access
-from .models import (
+from .. import access
+from ..models import (
     AssessmentPeriod,
     Evidence,
     FollowUp,
@@ -34,7 +34,7 @@ from .models import (
     Task,
     TaskStatus,
 )
-from .notifications import notify_follow_up
+from ..notifications import notify_follow_up
 
 
 def _require_office(user: Any) -> None:

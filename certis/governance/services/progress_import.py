@@ -29,8 +29,9 @@ from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.core.text import fold_width, normalize
 
-from . import access, excel, services
-from .models import Plan, Responsibility, Task, TaskStatus
+from .. import access, excel
+from ..models import Plan, Responsibility, Task, TaskStatus
+from . import work as services
 
 REQUIRED_HEADERS = (
     excel.NUMBER,
