@@ -14,6 +14,10 @@ from ninja import NinjaAPI, Schema
 from certis import __version__
 from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken
+from certis.bodies.api import router as bodies_router
+from certis.catalogue.api import router as catalogue_router
+from certis.certificates.api import router as certificates_router
+from certis.governance.api import router as governance_router
 
 api = NinjaAPI(
     title="Certis API",
@@ -42,22 +46,7 @@ def whoami(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _add_routers() -> None:
-    from certis.bodies.api_applications import router as applications_router
-    from certis.bodies.api_register import router as register_router
-    from certis.catalogue.api import router as catalogue_router
-    from certis.certificates.api_codes import router as codes_router
-    from certis.certificates.api_public import router as certificates_router
-    from certis.certificates.api_reports import router as reports_router
-    from certis.governance.api import router as governance_router
-
-    api.add_router("/v1/governance", governance_router)
-    api.add_router("/v1/register", register_router)
-    api.add_router("/v1/applications", applications_router)
-    api.add_router("/v1/certificate-reports", reports_router)
-    api.add_router("/v1/codes", codes_router)
-    api.add_router("/v1/certificates", certificates_router)
-    api.add_router("/v1", catalogue_router)
-
-
-_add_routers()
+api.add_router("/v1/governance", governance_router)
+api.add_router("/v1", bodies_router)
+api.add_router("/v1", certificates_router)
+api.add_router("/v1", catalogue_router)

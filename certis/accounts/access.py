@@ -39,6 +39,13 @@ def has_regulator_role(user: User | AnonymousUser, *roles: str) -> bool:
     ).exists()
 
 
+def regulator_people(*roles: str) -> QuerySet[User]:
+    """The people who hold one of the roles in one of the regulator's organisations."""
+    return User.objects.filter(
+        memberships__role__in=roles, memberships__organisation__kind__in=REGULATOR_KINDS, is_active=True
+    ).distinct()
+
+
 def organisations_of(user: User | AnonymousUser) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +66,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_username()
+
+
+# Who acts in a service: a person, or None for Certis itself (the nightly tasks, migrations, demo data).
+Actor = User | None
+# Who asks in an access check: a person logged in, or an anonymous visitor.
+Visitor = User | AnonymousUser
 
 
 class Membership(models.Model):

@@ -24,8 +24,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from certis.accounts.access import REGULATOR_KINDS, Role, has_regulator_role, has_role
-from certis.accounts.models import Membership, Organisation, User
+from certis.accounts.access import Role, has_regulator_role, has_role
+from certis.accounts.models import Membership, Organisation
 
 from .models import Application, ReviewAssignment
 
@@ -58,13 +58,6 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "withdraw": (APPLICANT, (Stage.SUBMITTED, Stage.SUPPLEMENTING, Stage.REVIEW, Stage.DECISION)),
     "record_accreditation": (STAFF, OPEN_STAGES),
 }
-
-
-def regulator_people(*roles: str) -> QuerySet[User]:
-    """The people who hold one of the roles in one of the regulator's organisations."""
-    return User.objects.filter(
-        memberships__role__in=roles, memberships__organisation__kind__in=REGULATOR_KINDS, is_active=True
-    ).distinct()
 
 
 def is_approval_staff(user: Any) -> bool:

@@ -9,11 +9,10 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from certis.accounts.access import Role
+from certis.accounts.access import Role, regulator_people
 from certis.accounts.models import Organisation, User
 from certis.core.text import normalize
 
-from .application_access import regulator_people
 from .models import Application, Body, Decision, ReviewAssignment, Scheme
 from .services.register import Scope
 

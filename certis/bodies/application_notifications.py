@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from certis.accounts.access import Role
+from certis.accounts.access import Role, regulator_people
 from certis.accounts.models import User
 from certis.accounts.services import notify as send_notice
 
-from .application_access import APPLICANT_ROLES, regulator_people
+from .application_access import APPLICANT_ROLES
 from .models import Application
 
 APPLICANT, STAFF, OFFICIALS, REVIEWER = "applicant", "staff", "officials", "reviewer"

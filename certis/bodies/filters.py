@@ -17,17 +17,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certis.core.identifiers import compact_number
 from certis.core.text import fold_width, normalize, squash_spaces, to_simplified, to_traditional
 
 from .models import Body, Employment, Person, Qualification, Scheme, ScopeEntry
 from .register_selectors import LISTED_STATUSES
 
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
-
-
-def compact_number(value: str) -> str:
-    """A number as typed, in the form numbers are stored: half-width, upper case, no spaces."""
-    return re.sub(r"\s+", "", fold_width(value)).upper()
 
 
 def _variants(value: str) -> set[str]:

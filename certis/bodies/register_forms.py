@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from certis.core.identifiers import clean_identity_number
+from certis.core.identifiers import clean_identity_number, compact_number
 from certis.core.text import fold_width
 
-from .filters import compact_number
 from .models import Body, Person, Qualification, Scheme
 from .register_selectors import listed_bodies
 from .services.register import BODY_MOVES

@@ -30,12 +30,10 @@ from certis.accounts.models import ApiToken, Organisation
 from certis.certificates.models import number_key
 
 from . import access, selectors
-from .models import ImportCheck, SelfDeclaration
+from .models import ImportCheck, Lane, RiskLevel, Route, SelfDeclaration, Verdict
 from .services import check_import
 from .services.import_checks import MAX_LINES
 
-Verdict = Literal["not_in_catalogue", "covered", "missing", "invalid", "exempt"]
-LaneName = Literal["after_release", "before_release"]
 Scalar = str | int | float | None
 
 
@@ -65,7 +63,7 @@ class ImportCheckIn(Schema):
     lines: list[LineIn] = Field(..., min_length=1, max_length=MAX_LINES)
 
 
-class DocumentOut(BaseModel):
+class ImportCheckDocumentOut(BaseModel):
     kind: Literal["certificate", "self_declaration"]
     number: str
     status: str
@@ -80,9 +78,9 @@ class LineOut(BaseModel):
     verdict: Verdict
     reason_code: str = Field(description="Stable: customs systems may key on it.")
     reason: str = Field(description="For the officer, in the language asked for (Accept-Language).")
-    lane: LaneName
+    lane: Lane
     product_codes: list[str] = Field(description="The catalogue products the HS code falls under that day.")
-    document: DocumentOut | None = None
+    document: ImportCheckDocumentOut | None = None
     duplicate_of: int | None = Field(None, description="An earlier line with the same content.")
 
 
@@ -90,12 +88,12 @@ class ImportCheckOut(Schema):
     id: int
     reference: str
     declared_on: dt.date
-    lane: LaneName = Field(description="after_release only when every line may go after release.")
+    lane: Lane = Field(description="after_release only when every line may go after release.")
     counts: dict[str, int]
     lines: list[LineOut]
 
 
-class ErrorOut(Schema):
+class CatalogueErrorOut(Schema):
     detail: str
 
 
@@ -114,7 +112,7 @@ def _customs(request: HttpRequest) -> tuple[Organisation, Any, ApiToken]:
 @router.post(
     "/import-checks",
     auth=TokenAuth(),
-    response={201: ImportCheckOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: ImportCheckOut, 400: CatalogueErrorOut, 403: CatalogueErrorOut},
     url_name="import_checks",
     summary="Check an import declaration against the CCC catalogue",
 )
@@ -171,8 +169,8 @@ class ProductOut(Schema):
     category_name: str
     name: str = Field(examples=["电饭锅"])
     scope: str
-    risk_level: Literal["high", "medium", "low"]
-    route: Literal["third_party", "self_declaration", "either"]
+    risk_level: RiskLevel
+    route: Route
     rules: str
     standards: list[str]
     valid_from: dt.date
@@ -196,7 +194,7 @@ def catalogue(request: HttpRequest, query: Query[OnDay]) -> dict[str, Any]:
     return {"on": day, "products": [selectors.public_version(v) for v in selectors.versions_on(day)]}
 
 
-class ChangesIn(Schema):
+class CatalogueChangesIn(Schema):
     start: dt.date
     end: dt.date
 
@@ -217,7 +215,7 @@ class ChangeOut(Schema):
     auth=None,
     summary="What changed in the catalogue between two days",
 )
-def catalogue_changes(request: HttpRequest, query: Query[ChangesIn]) -> list[dict[str, Any]]:
+def catalogue_changes(request: HttpRequest, query: Query[CatalogueChangesIn]) -> list[dict[str, Any]]:
     return [
         {
             "code": d.code,
@@ -282,7 +280,7 @@ class DeclarationOut(Schema):
 
 @router.get(
     "/self-declarations/{number}",
-    response={200: DeclarationOut, 404: ErrorOut},
+    response={200: DeclarationOut, 404: CatalogueErrorOut},
     url_name="self_declaration",
     auth=None,
     summary="A public self-declaration by its number",

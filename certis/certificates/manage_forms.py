@@ -17,8 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certis.bodies.filters import compact_number
 from certis.bodies.models import Scheme
+from certis.core.identifiers import compact_number
 from certis.core.text import fold_width, search_key
 
 from .models import Certificate, number_key

@@ -22,12 +22,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.throttling import BaseThrottle
 
-from certis.accounts.access import Role
+from certis.accounts.access import Role, regulator_people
 from certis.accounts.models import User
 from certis.accounts.services import notify
 from certis.audit.models import EventType
 from certis.audit.services import record
-from certis.bodies.application_access import regulator_people
 
 from .access import is_supervisor
 from .models import Certificate, SuspectReport

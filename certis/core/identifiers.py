@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from functools import lru_cache
 
 from cryptography.fernet import Fernet
@@ -26,6 +27,11 @@ from .text import fold_width
 
 def _compact(value: str) -> str:
     return fold_width(value or "").replace(" ", "").replace("-", "").upper()
+
+
+def compact_number(value: str) -> str:
+    """A number as typed, in the form numbers are stored: half-width, upper case, no spaces."""
+    return re.sub(r"\s+", "", fold_width(value)).upper()
 
 
 def clean_uscc(value: str) -> str:

@@ -4,7 +4,7 @@ prefix of its own: the tests of the API do not depend on its being wired into ``
 from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
 
-from certis.bodies.api_register import router
+from certis.bodies.api.register import router
 from certis.urls import urlpatterns as site
 
 PREFIX = "/register-api"

@@ -20,7 +20,7 @@ from ninja.testing import TestClient
 
 from certis.accounts.models import Organisation, User
 from certis.accounts.services import issue_api_token
-from certis.bodies.api_applications import router
+from certis.bodies.api.applications import router
 from certis.bodies.models import Application
 from certis.bodies.services import applications as services
 from certis.core.testing import LOGIN, answer, client_for

@@ -263,7 +263,7 @@ def reg_identity(index: int) -> str:
 def test_the_apis_literal_types_are_the_models_choices() -> None:
     from typing import get_args
 
-    from certis.bodies import api_register as api
+    from certis.bodies.api import register as api
     from certis.bodies.models import Person, Qualification, Scheme
 
     assert get_args(api.BodyKind) == tuple(Body.Kind.values)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from certis.accounts.services import issue_api_token
-from certis.certificates.api_public import MAX_NUMBERS, parse_rate
+from certis.certificates.api.public import MAX_NUMBERS, parse_rate
 from certis.core.testing import client_for
 from certis.core.tests.test_foundation import check
 

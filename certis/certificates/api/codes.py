@@ -12,8 +12,8 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from .marks import verify_mark_serial
-from .signing import MAX_CODE_LENGTH, Verification, verify_code
+from ..marks import verify_mark_serial
+from ..signing import MAX_CODE_LENGTH, Verification, verify_code
 
 router = Router(tags=["codes"], auth=None)
 

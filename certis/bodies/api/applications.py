@@ -22,12 +22,12 @@ from ninja.pagination import paginate
 from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken
 
-from . import application_access as access
-from .application_clock import clock as application_clock
-from .models import Application
-from .services import applications as services
-from .services.register import Scope
-from .workdays import Calendar
+from .. import application_access as access
+from ..application_clock import clock as application_clock
+from ..models import Application
+from ..services import applications as services
+from ..services.register import Scope
+from ..workdays import Calendar
 
 router = Router(tags=["applications"], auth=TokenAuth())
 
@@ -49,7 +49,8 @@ def _calendar(context: Any) -> Calendar:
     request = context["request"]
     if not hasattr(request, "_working_day_calendar"):
         request._working_day_calendar = Calendar()
-    return request._working_day_calendar
+    calendar: Calendar = request._working_day_calendar
+    return calendar
 
 
 class ApplicationOut(Schema):
@@ -108,7 +109,7 @@ class VersionOut(Schema):
     uploaded_at: dt.datetime
 
 
-class DocumentOut(Schema):
+class ApplicationDocumentOut(Schema):
     title: str
     versions: list[VersionOut]
 
@@ -133,7 +134,7 @@ class ApplicationDetailOut(ApplicationOut):
     scope: list[ScopeLine]
     changes: dict[str, str]
     missing_items: list[MissingOut]
-    documents: list[DocumentOut]
+    documents: list[ApplicationDocumentOut]
     decision: DecisionOut | None
 
     @staticmethod
@@ -160,7 +161,7 @@ class ParticularsIn(Schema):
     region: str
 
 
-class ChangesIn(Schema):
+class ApplicationChangesIn(Schema):
     name: str = ""
     address: str = ""
 
@@ -170,16 +171,17 @@ class ApplicationIn(Schema):
     summary: str = ""
     body: ParticularsIn | None = None
     scope: list[ScopeLine] = []
-    changes: ChangesIn | None = None
+    changes: ApplicationChangesIn | None = None
 
 
-class ErrorOut(Schema):
+class ApplicationErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
 
 
 def _token(request: HttpRequest) -> ApiToken:
-    return request.auth  # type: ignore[attr-defined]
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return token
 
 
 def _own(request: HttpRequest) -> Any:
@@ -210,12 +212,13 @@ def list_applications(request: HttpRequest) -> Any:
 
 @router.get("/{reference}", response=ApplicationDetailOut, summary="One of the organisation's applications")
 def get_application(request: HttpRequest, reference: str) -> Application:
-    return get_object_or_404(_own(request), reference=reference)
+    application: Application = get_object_or_404(_own(request), reference=reference)
+    return application
 
 
 @router.post(
     "",
-    response={201: ApplicationDetailOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: ApplicationDetailOut, 400: ApplicationErrorOut, 403: ApplicationErrorOut},
     summary="Submit an application",
 )
 def submit(request: HttpRequest, payload: ApplicationIn) -> Status[Any]:
@@ -244,7 +247,7 @@ def submit(request: HttpRequest, payload: ApplicationIn) -> Status[Any]:
 
 @router.post(
     "/{reference}/documents",
-    response={201: VersionOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: VersionOut, 400: ApplicationErrorOut, 403: ApplicationErrorOut},
     summary="Upload a document (or a new version of one) to an application",
 )
 def upload(request: HttpRequest, reference: str, title: Form[str], file: File[UploadedFile]) -> Status[Any]:

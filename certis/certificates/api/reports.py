@@ -15,7 +15,7 @@ Anyone else gets 403; a job of another body is 404, as on the pages.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -27,17 +27,18 @@ from ninja.security import SessionAuth
 
 from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken, Organisation
-from certis.bodies.models import Body
+from certis.bodies.models import Body, Scheme
 
-from .access import reporting_bodies
-from .importer import FINISHED, create_job, create_json_job, report_rows, start_job
-from .models import ImportJob, number_key
+from ..access import reporting_bodies
+from ..importer import FINISHED, create_job, create_json_job, report_rows, start_job
+from ..models import ImportJob, number_key
 
 router = Router(tags=["certificate-reports"], auth=[TokenAuth(), SessionAuth()])
 
-JobStatus = Literal["queued", "running", "applied", "rejected", "failed"]
-JobFormat = Literal["xlsx", "csv", "json"]
-SchemeCode = Literal["ccc", "voluntary_product", "service", "management_system", "green_product", "organic"]
+# The models' choices, so the document lists their values (as enums named Status, Format and Scheme).
+JobStatus = ImportJob.Status
+JobFormat = ImportJob.Format
+SchemeCode = Scheme
 
 EXAMPLE_CERTIFICATE = {
     "number": "2025010101000001",
@@ -240,7 +241,7 @@ def _jobs(request: HttpRequest) -> Any:
 
 
 def _own_job(request: HttpRequest, job_id: int) -> ImportJob:
-    job = _jobs(request).select_related("body").filter(pk=job_id).first()
+    job: ImportJob | None = _jobs(request).select_related("body").filter(pk=job_id).first()
     if job is None:
         raise NotFoundError(_("There is no report %(job)s of your body.") % {"job": job_id})
     return job

@@ -44,13 +44,13 @@ from ninja.decorators import decorate_view
 from ninja.throttling import BaseThrottle
 from pydantic import BaseModel, StringConstraints
 
-from certis.bodies.api_register import SchemeCode
+from certis.bodies.models import Scheme as SchemeCode
 from certis.core.listing import capped_count
 
-from . import search as selectors
-from .models import number_key
+from .. import search as selectors
+from ..models import number_key
 
-# The model's choices as literal types (see bodies.api_register on why not enums); a test keeps them equal.
+# The model's choices as literal types (see bodies.api.register on why not enums); a test keeps them equal.
 CertificateStatus = Literal["valid", "suspended", "withdrawn", "cancelled", "expired"]
 SearchKind = Literal["auto", "number", "holder", "uscc", "product"]
 MAX_NUMBERS = 1000

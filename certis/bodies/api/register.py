@@ -17,9 +17,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from certis.core.listing import capped_count
 
-from .filters import BodyFilter, PersonFilter
-from .models import Body, Employment, Person
-from .register_selectors import (
+from ..filters import BodyFilter, PersonFilter
+from ..models import Body, Employment, Person
+from ..register_selectors import (
     body_page,
     describe_rows,
     get_listed_body,
@@ -168,7 +168,8 @@ def _search(filterset: Any) -> QuerySet[Any]:
                 for message in messages
             ]
         )
-    return filterset.qs
+    rows: QuerySet[Any] = filterset.qs
+    return rows
 
 
 def _filter_data(query: Schema) -> dict[str, str]:
