@@ -7,4 +7,9 @@ and imports nothing with ``*``.
 
 pytest_plugins = [
     "certis.core.testing.cast",
+    "certis.bodies.tests.fixtures",
+    "certis.certificates.tests.code_fixtures",
+    "certis.certificates.tests.manage_fixtures",
+    "certis.certificates.tests.public_fixtures",
+    "certis.certificates.tests.report_fixtures",
 ]

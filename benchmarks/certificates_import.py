@@ -69,8 +69,8 @@ def make_world(today: dt.date) -> tuple[Any, Any, list[str]]:
     """One approved body with every scheme in scope, its signatories, the standards; the reporting user."""
     from certis.accounts.models import Membership, Organisation, User
     from certis.bodies.models import Body, Scheme
-    from certis.bodies.services import register
-    from certis.bodies.services.register import Scope
+    from certis.bodies.register import services as register
+    from certis.bodies.register.services import Scope
     from certis.certificates.models import Standard
     from certis.core.identifiers import make_identity_number, make_uscc
     from certis.demo.synthetic import STANDARD_TITLES, STANDARDS_BY_SCHEME
@@ -144,8 +144,8 @@ def run_import(path: Path, body: Any, staff: Any) -> dict[str, Any]:
     """The whole bulk path, timed by phase: store and open the file, check every row, apply."""
     from django.core.files import File
 
-    from certis.certificates import importer
     from certis.certificates.models import ImportJob
+    from certis.certificates.services import imports as importer
 
     started = time.perf_counter()
     with path.open("rb") as stream:

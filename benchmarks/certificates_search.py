@@ -7,7 +7,7 @@ script, over 2 million holders (and their 10 million certificates) on PostgreSQL
 The database is made by ``benchmarks/certificate_data.py`` (dropped and loaded afresh unless ``--reuse``
 finds it loaded at the size asked). Per scenario, the latency of:
 
-- ``function``: ``certis.certificates.search.results_page``, what the search page calls: the holders whose
+- ``function``: ``certis.certificates.selectors.search.results_page``, what the search page calls: the holders whose
   ``name_key`` contains the query (pg_trgm GIN index), their certificates sorted, the first page of 50 public
   rows and the count up to 10,000;
 - ``page``: the search page through the Django test client (middleware, view, template: all but the socket);
@@ -117,7 +117,7 @@ def measure(queries: list[str], warmup: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from certis.certificates import search
+    from certis.certificates.selectors import search
     from certis.core.text import search_key
 
     def run_function(text: str) -> Any:

@@ -255,7 +255,7 @@ def sample_paths(count: int, seed: int) -> list[str]:
 
 def lookup_sql() -> str:
     """The statement ``search.records_by_number`` runs (the number's key and the limit as parameters)."""
-    from certis.certificates import search
+    from certis.certificates.selectors import search
 
     return search.record_statement("postgresql", False)
 

@@ -64,7 +64,7 @@ class Fixture:
 def prepare(day: dt.date) -> Fixture:
     from certis.accounts.models import Membership, Organisation, User
     from certis.accounts.services import issue_api_token
-    from certis.catalogue.seed import load_seed
+    from certis.catalogue.services.seed import load_seed
 
     loaded = load_seed(acting_user=None)
     print(f"Catalogue seed (in the transaction): {loaded}", flush=True)
@@ -196,7 +196,7 @@ def scenarios(fixture: Fixture, rows: list[dict[str, Any]]) -> dict[str, Callabl
 
     from certis.catalogue import services
     from certis.catalogue.checking import check_lines
-    from certis.catalogue.lines import read_lines
+    from certis.catalogue.files.lines import read_lines
     from certis.catalogue.models import ImportCheck
 
     client = Client(HTTP_AUTHORIZATION=f"Bearer {fixture.secret}")

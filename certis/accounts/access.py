@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .models import Membership, Organisation, User
 
 Role = Membership.Role
+
+
+def actor_of(request: HttpRequest) -> User | None:
+    """Who acts through a request open to the public: the person signed in, or None for an anonymous
+    visitor (a report of a suspected fake, say)."""
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def has_role(user: User | AnonymousUser, *roles: str) -> bool:

@@ -69,6 +69,9 @@ class EventType(models.TextChoices):
     SELF_DECLARATION_STATUS_CHANGED = "declaration.status_changed", _("Self-declaration status changed")
     IMPORT_CHECKED = "import.checked", _("Import declaration checked")
     TRUST_CLASS_CHANGED = "holder.trust_class", _("Trusted class changed")
+    LOG_KEY_CREATED = "log_key.created", _("Transparency log key created")
+    LOG_KEY_ROTATED = "log_key.rotated", _("Transparency log key rotated")
+    LOG_ALERT_RAISED = "log.alert", _("Transparency log mismatch found")
 
 
 class AuditEvent(models.Model):

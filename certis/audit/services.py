@@ -13,7 +13,8 @@ from .models import AuditEvent, EventType
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     """Dates, decimals and lazy strings become plain JSON values, so every backend stores the same thing."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    plain: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return plain
 
 
 def record(

@@ -11,37 +11,35 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from certis.accounts.models import Membership, Organisation, User
+from certis.accounts.models import Membership, Organisation, Visitor
 from certis.certificates.access import is_supervisor
 
 from .models import ImportCheck, SelfDeclaration
 
 Role = Membership.Role
 MAKER_ROLES = (Role.STAFF, Role.MANAGER)
-AnyUser = User | AnonymousUser
 
 
-def is_regulator(user: AnyUser) -> bool:
+def is_regulator(user: Visitor) -> bool:
     return is_supervisor(user)
 
 
-def can_adjust_catalogue(user: AnyUser) -> bool:
+def can_adjust_catalogue(user: Visitor) -> bool:
     return is_regulator(user)
 
 
-def can_set_trust_class(user: AnyUser) -> bool:
+def can_set_trust_class(user: Visitor) -> bool:
     return is_regulator(user)
 
 
-def can_invalidate(user: AnyUser) -> bool:
+def can_invalidate(user: Visitor) -> bool:
     return is_regulator(user)
 
 
-def customs_offices(user: AnyUser) -> QuerySet[Organisation]:
+def customs_offices(user: Visitor) -> QuerySet[Organisation]:
     """The customs organisations where this person is a customs officer."""
     if not user.is_authenticated:
         return Organisation.objects.none()
@@ -53,11 +51,11 @@ def customs_offices(user: AnyUser) -> QuerySet[Organisation]:
     ).distinct()
 
 
-def is_customs_officer(user: AnyUser) -> bool:
+def is_customs_officer(user: Visitor) -> bool:
     return customs_offices(user).exists()
 
 
-def maker_organisations(user: AnyUser) -> QuerySet[Organisation]:
+def maker_organisations(user: Visitor) -> QuerySet[Organisation]:
     """The organisations this person may declare for: staff or manager there, and a holder in the registry."""
     if not user.is_authenticated:
         return Organisation.objects.none()
@@ -69,22 +67,22 @@ def maker_organisations(user: AnyUser) -> QuerySet[Organisation]:
     ).distinct()
 
 
-def is_maker(user: AnyUser) -> bool:
+def is_maker(user: Visitor) -> bool:
     return maker_organisations(user).exists()
 
 
-def can_manage_declaration(user: AnyUser, declaration: SelfDeclaration) -> bool:
+def can_manage_declaration(user: Visitor, declaration: SelfDeclaration) -> bool:
     """Cancel, publish or hide: the maker's own people."""
     return maker_organisations(user).filter(pk=declaration.organisation_id).exists()
 
 
-def can_see_declaration(user: AnyUser, declaration: SelfDeclaration) -> bool:
+def can_see_declaration(user: Visitor, declaration: SelfDeclaration) -> bool:
     if declaration.is_public:
         return True
     return is_regulator(user) or is_customs_officer(user) or can_manage_declaration(user, declaration)
 
 
-def get_declaration_for_user(user: AnyUser, number_key: str) -> SelfDeclaration:
+def get_declaration_for_user(user: Visitor, number_key: str) -> SelfDeclaration:
     """The declaration with that number if this person may see it, else 404 (a hidden one is not confirmed)."""
     declaration = (
         SelfDeclaration.objects.select_related("product", "lab", "holder", "organisation")
@@ -96,14 +94,14 @@ def get_declaration_for_user(user: AnyUser, number_key: str) -> SelfDeclaration:
     return declaration
 
 
-def visible_checks(user: AnyUser) -> QuerySet[ImportCheck]:
+def visible_checks(user: Visitor) -> QuerySet[ImportCheck]:
     """All checks for the regulator; a customs officer's own offices' checks; nothing for anyone else."""
     if is_regulator(user):
         return ImportCheck.objects.all()
     return ImportCheck.objects.filter(organisation__in=customs_offices(user))
 
 
-def get_check_for_user(user: AnyUser, pk: int) -> ImportCheck:
+def get_check_for_user(user: Visitor, pk: int) -> ImportCheck:
     check = visible_checks(user).select_related("organisation", "checked_by").filter(pk=pk).first()
     if check is None:
         raise Http404

@@ -26,11 +26,11 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
 from certis.accounts.api_auth import TokenAuth
-from certis.accounts.models import ApiToken, Organisation
+from certis.accounts.models import ApiToken, Organisation, User
 from certis.certificates.models import number_key
 
 from . import access, selectors
-from .models import ImportCheck, Lane, RiskLevel, Route, SelfDeclaration, Verdict
+from .models import DeclarationStatus, ImportCheck, Lane, RiskLevel, Route, SelfDeclaration, Verdict
 from .services import check_import
 from .services.import_checks import MAX_LINES
 
@@ -97,7 +97,7 @@ class CatalogueErrorOut(Schema):
     detail: str
 
 
-def _customs(request: HttpRequest) -> tuple[Organisation, Any, ApiToken]:
+def _customs(request: HttpRequest) -> tuple[Organisation, User, ApiToken]:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     organisation = token.organisation
     if organisation.kind != Organisation.Kind.CUSTOMS:
@@ -263,7 +263,7 @@ def hs_codes(request: HttpRequest, query: Query[HsIn]) -> list[dict[str, Any]]:
 
 class DeclarationOut(Schema):
     number: str = Field(examples=["SD20260000001"])
-    status: Literal["valid", "cancelled", "invalidated"]
+    status: DeclarationStatus
     status_since: dt.date
     status_reason: str
     product_code: str

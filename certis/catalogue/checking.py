@@ -1,6 +1,6 @@
 """Import verification (入境验证): one verdict per line of a customs declaration, and the lane.
 
-A declaration of a thousand lines is checked with at most four queries whatever its size (``lookups``): the
+A declaration of a thousand lines is checked with at most four queries whatever its size (``selectors.lookups``): the
 HS codes in force on the declaration day with their catalogue products, the certificates by number, the
 self-declarations by number, and the trusted importers. Everything else happens in memory. Nothing here
 writes: recording the check is ``services.import_checks``.
@@ -34,15 +34,18 @@ from django.utils.translation import gettext as _
 
 from certis.certificates.models import Certificate
 
+from .files.lines import DeclarationLine
 from .hs import format_hs_code
-from .lines import DeclarationLine
-from .lookups import CERTIFICATE, SELF_DECLARATION, Document, Lookups, MappedProduct, model_keys
+from .lifecycle import DECLARABLE_ROUTES
 from .models import Lane, Route, SelfDeclaration, Verdict
+from .selectors.lookups import CERTIFICATE, SELF_DECLARATION, Document, Lookups, MappedProduct, model_keys
 
+# The documents each route admits: a certificate unless the route is self-declaration only, a self-declaration
+# where the declarations' lifecycle lets one be made.
 ADMITS: dict[str, frozenset[str]] = {
-    Route.THIRD_PARTY: frozenset({CERTIFICATE}),
-    Route.SELF_DECLARATION: frozenset({SELF_DECLARATION}),
-    Route.EITHER: frozenset({CERTIFICATE, SELF_DECLARATION}),
+    route: frozenset({CERTIFICATE} if route != Route.SELF_DECLARATION else set())
+    | frozenset({SELF_DECLARATION} if route in DECLARABLE_ROUTES else set())
+    for route in Route
 }
 
 

@@ -165,6 +165,10 @@ class ProductVersion(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+# The particulars a version carries, in the order they are shown and compared.
+PARTICULARS = ("name", "scope", "risk_level", "route", "rules", "standards")
+
+
 def in_force_on(day: object, prefix: str = "") -> Q:
     """The condition "in force on ``day``" on a model with ``valid_from`` and ``valid_until``."""
     return Q(**{f"{prefix}valid_from__lte": day}) & (
@@ -225,14 +229,20 @@ class HsMapping(models.Model):
         return format_hs_code(self.code)
 
 
+class DeclarationStatus(models.TextChoices):
+    """The states of a self-declaration; its moves between them are in ``lifecycle``. Named for itself (not
+    ``Status``) because the API document names its enums by their class names."""
+
+    VALID = "valid", _("Valid")
+    CANCELLED = "cancelled", _("Cancelled by the maker")
+    INVALIDATED = "invalidated", _("Invalidated by the regulator")
+
+
 class SelfDeclaration(models.Model):
     """A maker's declaration that a product on the self-declaration route conforms (自我声明), backed by a
-    test report of a qualified lab. Verified like a certificate, by its number."""
+    test report of a qualified lab. Verified like a certificate, by its number. Its life: ``lifecycle``."""
 
-    class Status(models.TextChoices):
-        VALID = "valid", _("Valid")
-        CANCELLED = "cancelled", _("Cancelled by the maker")
-        INVALIDATED = "invalidated", _("Invalidated by the regulator")
+    Status = DeclarationStatus
 
     number = models.CharField(_("declaration number"), max_length=32, unique=True)
     number_key = models.CharField(max_length=32, unique=True, editable=False)

@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .models import Certificate
-from .signing import code_for, verify_url
+from certis.certificates.models import Certificate
+from certis.certificates.signing import code_for, verify_url
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from .signing import Verdict, verify_signature
+from certis.certificates.signing import Verdict, verify_signature
 
 
 def load_jwks(path: str) -> dict[str, Any]:

@@ -22,11 +22,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certis.bodies.models import Body, Employment, Person, Qualification, Scheme, ScopeEntry
+from certis.certificates import lifecycle
+from certis.certificates.models import Certificate, Standard, number_key
+from certis.certificates.schemes import FIELDS, required_fields
 from certis.core.identifiers import clean_uscc
 from certis.core.text import squash_spaces, tidy
-
-from .models import Certificate, Standard, number_key
-from .schemes import FIELDS, required_fields
 
 MAX_LENGTHS = {
     "number": 64,
@@ -102,9 +102,9 @@ class ReportContext:
         standards = dict(Standard.objects.values_list("code_key", "code"))
         standards |= {code: code for code in standards.values()}  # as usually written: found at once
         closed = dict(
-            Certificate.objects.filter(
-                body=body, status__in=[Certificate.Status.WITHDRAWN, Certificate.Status.CANCELLED]
-            ).values_list("number_key", "status")
+            Certificate.objects.filter(body=body, status__in=lifecycle.CLOSED).values_list(
+                "number_key", "status"
+            )
         )
         return cls(
             body=body,

@@ -45,22 +45,18 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from joserfc import jws
 from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
 from joserfc.jwk import OKPKey
 
-from certis.audit.models import EventType
-from certis.audit.services import record
-from certis.core.identifiers import seal, unseal
+from certis.certificates import lifecycle
+from certis.certificates.models import Certificate, SigningKey, number_key
+from certis.certificates.services.keys import ALGORITHM, active_signing_key
+from certis.core.identifiers import unseal
 
-from .models import Certificate, SigningKey, number_key
-
-ALGORITHM = "EdDSA"
 CERTIFICATE_TYPE = "cert"
 MARK_TYPE = "mark"
 PAYLOAD_VERSION = 1
@@ -127,86 +123,6 @@ def _eddsa_allowed() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=SecurityWarning)
         yield
-
-
-def _new_key() -> tuple[str, dict[str, str], str]:
-    """A fresh key pair: its kid, its public JWK and its private JWK sealed for the database."""
-    key = OKPKey.generate_key("Ed25519", private=True)
-    kid = f"{timezone.localdate():%Y%m}-{key.thumbprint()[:10]}"
-    public = {"kty": "OKP", "crv": "Ed25519", "x": str(key.as_dict(private=False)["x"])}
-    public |= {"kid": kid, "use": "sig", "alg": ALGORITHM}
-    return kid, public, seal(json.dumps(key.as_dict(private=True)))
-
-
-def _make_key(acting_user: Any, event: EventType, data: dict[str, Any]) -> SigningKey:
-    kid, public, sealed = _new_key()
-    key = SigningKey.objects.create(kid=kid, public_jwk=public, private_sealed=sealed)
-    record(event, actor=acting_user, target=key, data={"kid": kid} | data)
-    return key
-
-
-@transaction.atomic
-def create_signing_key(*, acting_user: Any) -> SigningKey:
-    """The first active key. Once there is one, keys change by rotation."""
-    if SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).exists():
-        raise ValidationError(_("There is an active signing key already; rotate it instead."))
-    return _make_key(acting_user, EventType.SIGNING_KEY_CREATED, {})
-
-
-@transaction.atomic
-def rotate_signing_key(*, acting_user: Any, reason: str = "") -> SigningKey:
-    """A new active key; the old one is retired: it signs no more, but stays published, so that the codes
-    printed under it still verify."""
-    old = SigningKey.objects.select_for_update().filter(status=SigningKey.Status.ACTIVE).first()
-    if old is not None:
-        old.status, old.retired_at = SigningKey.Status.RETIRED, timezone.now()
-        old.save(update_fields=["status", "retired_at"])
-    return _make_key(
-        acting_user,
-        EventType.SIGNING_KEY_ROTATED,
-        {"retired": old.kid if old else None, "reason": reason.strip()},
-    )
-
-
-@transaction.atomic
-def revoke_signing_key(*, acting_user: Any, kid: str, reason: str) -> SigningKey:
-    """Revoke a key that leaked: it leaves the JWKS, and codes under it answer "revoked" (``key_revoked``).
-
-    Revoking the active key makes a new one active in the same transaction, so signing never stops. Codes
-    printed under the revoked key no longer verify: their certificates need new codes.
-    """
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for revoking the key.")})
-    key = SigningKey.objects.select_for_update().filter(kid=kid).first()
-    if key is None:
-        raise ValidationError(_("There is no signing key %(kid)s.") % {"kid": kid})
-    if key.status == SigningKey.Status.REVOKED:
-        raise ValidationError(_("The signing key %(kid)s is revoked already.") % {"kid": kid})
-    was_active = key.status == SigningKey.Status.ACTIVE
-    key.status, key.revoked_at = SigningKey.Status.REVOKED, timezone.now()
-    key.save(update_fields=["status", "revoked_at"])
-    record(
-        EventType.SIGNING_KEY_REVOKED,
-        actor=acting_user,
-        target=key,
-        data={"kid": kid, "reason": reason, "was_active": was_active},
-    )
-    if was_active:
-        _make_key(acting_user, EventType.SIGNING_KEY_CREATED, {"replaces": kid})
-    return key
-
-
-def active_signing_key() -> SigningKey:
-    """The key that signs new codes, created on first need."""
-    key = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).first()
-    if key is not None:
-        return key
-    try:
-        with transaction.atomic():
-            return create_signing_key(acting_user=None)
-    except (IntegrityError, ValidationError):  # another process created it meanwhile
-        return SigningKey.objects.get(status=SigningKey.Status.ACTIVE)
 
 
 def public_jwk(key: SigningKey) -> dict[str, str]:
@@ -456,36 +372,33 @@ class Verification:
     @property
     def message(self) -> str:
         """What the answer means, in the language of the request."""
-        from .verdict_messages import message
+        from certis.certificates.verdict_messages import message
 
         return message(self)
 
     @property
     def advice(self) -> str:
         """What to do about an answer other than valid."""
-        from .verdict_messages import advice
+        from certis.certificates.verdict_messages import advice
 
         return advice(self)
 
 
-_STATUS_REASONS: dict[str, str] = {
-    Certificate.Status.WITHDRAWN: Reason.CERTIFICATE_WITHDRAWN,
-    Certificate.Status.SUSPENDED: Reason.CERTIFICATE_SUSPENDED,
-    Certificate.Status.CANCELLED: Reason.CERTIFICATE_CANCELLED,
-}
-
-
 def status_verdict(certificate: Certificate, **found: Any) -> Verification | None:
-    """Revoked or expired, as the registry has it today; None if the certificate is valid."""
-    reason = _STATUS_REASONS.get(certificate.status)
-    if reason is not None:
+    """Revoked or expired, as the registry has it today (``lifecycle``); None if the certificate is valid.
+    The reason names the status: ``certificate_suspended``, ``certificate_withdrawn``…"""
+    if certificate.status in lifecycle.REVOKED:
         until = certificate.suspended_until if certificate.status == Certificate.Status.SUSPENDED else None
+        reason = Reason(f"certificate_{certificate.status}")
         return Verification(
             Verdict.REVOKED, reason, certificate, since=certificate.status_since, until=until, **found
         )
     today = timezone.localdate()
-    if certificate.status == Certificate.Status.EXPIRED or certificate.expires_on < today:
-        since = certificate.expires_on + dt.timedelta(days=1)
+    if (
+        lifecycle.effective_status(certificate.status, certificate.expires_on, today)
+        == Certificate.Status.EXPIRED
+    ):
+        since = lifecycle.expired_since(certificate.expires_on)
         return Verification(Verdict.EXPIRED, Reason.CERTIFICATE_EXPIRED, certificate, since=since, **found)
     return None
 
@@ -500,7 +413,7 @@ def find_certificate(body_number: Any, number: Any) -> Certificate | None:
     )
 
 
-def _judge_certificate(check: SignatureCheck) -> Verification:
+def judge_certificate(check: SignatureCheck) -> Verification:
     payload = check.payload or {}
     found: dict[str, Any] = {"kid": check.kid, "payload": payload, "signature_ok": True}
     if payload.get("v") != PAYLOAD_VERSION:
@@ -519,24 +432,3 @@ def _judge_certificate(check: SignatureCheck) -> Verification:
         ordered = tuple(key for key in PAYLOAD_FIELDS if key in changed)
         return Verification(Verdict.SUPERSEDED, reason, certificate, changed=ordered, **found)
     return Verification(Verdict.VALID, Reason.SIGNATURE_VALID, certificate, **found)
-
-
-def verify_code(text: str) -> Verification:
-    """Check a scanned or pasted code (or verify address) against the published keys and the registry."""
-    check = verify_signature(text, published_jwks())
-    if check.verdict == Verdict.UNKNOWN_KEY:
-        revoked = SigningKey.objects.filter(kid=check.kid, status=SigningKey.Status.REVOKED).first()
-        if revoked is not None:
-            since = timezone.localdate(revoked.revoked_at) if revoked.revoked_at else None
-            return Verification(
-                Verdict.REVOKED, Reason.KEY_REVOKED, kid=check.kid, payload=check.payload, since=since
-            )
-    if not check.is_valid:
-        return Verification(check.verdict, check.reason, kid=check.kid, payload=check.payload)
-    if check.typ == MARK_TYPE:
-        from .marks import judge_mark_code
-
-        return judge_mark_code(check)
-    if check.typ != CERTIFICATE_TYPE:
-        return Verification(Verdict.MALFORMED, Reason.MALFORMED_CODE, kid=check.kid, signature_ok=True)
-    return _judge_certificate(check)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django_tasks import task
+
+from certis.certificates.models import ImportJob
+from certis.certificates.services.imports import run_job, runs_inline
+from certis.certificates.services.registry import expire_due_certificates
 
 
 @task()
@@ -10,7 +16,27 @@ def run_import_job(job_id: int, language: str = "") -> str:
     """Check and apply a queued file of certificate reports (``importer.run_job``), in the language of the
     person who uploaded it. The job is claimed by a conditional update: a second worker given the same job
     does nothing."""
-    from .importer import run_job
-
     job = run_job(job_id, language=language)
     return job.status if job is not None else "not claimed"
+
+
+@task()
+def expire_certificates() -> int:
+    """Mark expired every certificate whose expiry date has passed; returns how many.
+
+    What the daily schedule runs: in production a cron entry or systemd timer runs ``certis
+    expire_certificates`` shortly after midnight (see the command); the task is the same work for whoever
+    prefers to enqueue it (``expire_certificates.enqueue()``) onto the database queue that ``certis
+    db_worker`` serves."""
+    return expire_due_certificates()
+
+
+def start_job(job: ImportJob, *, language: str = "") -> ImportJob:
+    """Run a small job now, in this request; queue a larger one for the worker. The job as it stands after."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if runs_inline(job):
+        run_job(job.pk, language=language)
+    else:
+        run_import_job.enqueue(job.pk, language)
+    job.refresh_from_db()
+    return job

@@ -8,7 +8,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from .signing import Verification
+    from certis.certificates.signing import Verification
 
 
 def _day(value: Any) -> str:

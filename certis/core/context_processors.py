@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certis.accounts.access import REGULATOR_KINDS, Role
 from certis.accounts.models import Membership, Organisation
-from certis.bodies.application_access import can_see_figures
+from certis.bodies.applications.access import can_see_figures
 from certis.catalogue import access as catalogue_access
 from certis.catalogue.access import MAKER_ROLES
 from certis.certificates.access import BODY_ROLES

@@ -40,7 +40,7 @@ def capped_count(rows: QuerySet[Any]) -> tuple[int, bool]:
     return min(counted, COUNT_CAP), counted <= COUNT_CAP
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator):  # type: ignore[type-arg]  # pages of rows or of records
     """Pages counted up to COUNT_CAP rows: past it the last page is the one at the cap, and the page says
     there are more (narrowing the search is then more use than paging on)."""
 

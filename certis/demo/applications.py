@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.accounts.services import find_or_create_organisation
+from certis.bodies.applications import services
+from certis.bodies.applications.workdays import Calendar
 from certis.bodies.models import Accreditation, Application, Body, Scheme
-from certis.bodies.services import applications as services
-from certis.bodies.services import register
-from certis.bodies.services.register import Scope
-from certis.bodies.workdays import Calendar
+from certis.bodies.register import services as register
+from certis.bodies.register.services import Scope
 from certis.core.identifiers import clean_uscc, make_uscc
 from certis.demo.accounts import PASSWORD, ensure_person
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.bodies.models import Body, Person, Scheme
-from certis.bodies.services import register
-from certis.bodies.services.register import Scope
+from certis.bodies.register import services as register
+from certis.bodies.register.services import Scope
 from certis.core.identifiers import make_identity_number, make_uscc
 from certis.core.text import normalize
 from certis.demo import applications as application_demo

@@ -14,7 +14,7 @@ from certis.accounts.services import find_or_create_organisation
 from certis.bodies.models import Body
 from certis.catalogue import services
 from certis.catalogue.models import ImportCheck, Product, SelfDeclaration
-from certis.catalogue.seed import load_seed
+from certis.catalogue.services.seed import load_seed
 from certis.certificates.models import Holder
 from certis.core.identifiers import make_uscc
 from certis.demo.accounts import PASSWORD, ensure_person, regulator

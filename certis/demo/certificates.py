@@ -18,12 +18,12 @@ from django.utils import timezone, translation
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.bodies.models import Body, Person, Scheme
-from certis.bodies.services import register
-from certis.bodies.services.register import Scope
-from certis.certificates import services
+from certis.bodies.register import services as register
+from certis.bodies.register.services import Scope
 from certis.certificates.models import Certificate, number_key
 from certis.certificates.rules import ReportContext, check_row
-from certis.certificates.standard_services import add_missing_seed_standards
+from certis.certificates.services import registry as services
+from certis.certificates.services.standards import add_missing_seed_standards
 from certis.core.identifiers import make_identity_number, make_uscc
 from certis.core.text import normalize
 from certis.demo.accounts import PASSWORD, ensure_person, regulator

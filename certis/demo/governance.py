@@ -12,8 +12,8 @@ from django.utils import timezone
 from certis.accounts.models import Organisation, User
 from certis.core.text import normalize
 from certis.demo.accounts import PASSWORD, PEOPLE, ensure_person, regulator
+from certis.governance.files.notice import read_notice
 from certis.governance.models import Plan, Task, TaskStatus
-from certis.governance.notice import read_notice
 from certis.governance.services import work as services
 from certis.governance.services.plan_import import find_plan_for, import_plan
 

@@ -12,25 +12,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from certis.accounts.access import Role, has_role, organisations_of
+from certis.accounts.models import Organisation, Visitor
 
 from .models import Plan, Responsibility, Task
 
 
-def can_manage(user: Any) -> bool:
+def can_manage(user: Visitor) -> bool:
     return has_role(user, Role.PLAN_OFFICE)
 
 
-def can_read_all(user: Any) -> bool:
+def can_read_all(user: Visitor) -> bool:
     return has_role(user, Role.PLAN_OFFICE, Role.LEADING_GROUP)
 
 
-def plans_for(user: Any) -> QuerySet[Plan]:
+def plans_for(user: Visitor) -> QuerySet[Plan]:
     if can_read_all(user):
         return Plan.objects.all()
     if not user.is_authenticated:
@@ -39,14 +38,14 @@ def plans_for(user: Any) -> QuerySet[Plan]:
     return Plan.objects.filter(Q(is_published=True) | Q(tasks__responsibilities__unit__in=units)).distinct()
 
 
-def get_plan_for_user(user: Any, plan_id: int) -> Plan:
+def get_plan_for_user(user: Visitor, plan_id: int) -> Plan:
     plan = plans_for(user).filter(pk=plan_id).first()
     if plan is None:
         raise Http404
     return plan
 
 
-def sees_internals(user: Any, plan: Plan) -> bool:
+def sees_internals(user: Visitor, plan: Plan) -> bool:
     """Whether the person may read reports, evidence and follow-ups of the plan (not only its outline)."""
     if can_read_all(user):
         return True
@@ -55,14 +54,14 @@ def sees_internals(user: Any, plan: Plan) -> bool:
     return Responsibility.objects.filter(task__plan=plan, unit__in=organisations_of(user)).exists()
 
 
-def own_responsibilities(user: Any, task: Task) -> list[Responsibility]:
+def own_responsibilities(user: Visitor, task: Task) -> list[Responsibility]:
     """The user's units' places in the task: what decides whether they report or contribute."""
     if not user.is_authenticated:
         return []
     return list(task.responsibilities.filter(unit__in=organisations_of(user)).select_related("unit"))
 
 
-def reporting_units(user: Any, task: Task) -> list[Any]:
+def reporting_units(user: Visitor, task: Task) -> list[Organisation]:
     """The units the user may report progress for: their own lead or joint units, or, for office staff who
     collect the units' returns, every lead or joint unit of the task (the report names who filed it)."""
     if can_manage(user):
@@ -70,5 +69,5 @@ def reporting_units(user: Any, task: Task) -> list[Any]:
     return [r.unit for r in own_responsibilities(user, task) if r.reports_progress]
 
 
-def contributing_units(user: Any, task: Task) -> list[Any]:
+def contributing_units(user: Visitor, task: Task) -> list[Organisation]:
     return [r.unit for r in own_responsibilities(user, task) if r.role == Responsibility.Role.SUPPORT]

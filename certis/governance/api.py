@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from .models import Plan, Responsibility
+from .models import Plan, ResponsibilityRole, TaskStatus
 
 router = Router(tags=["governance"])
 
@@ -23,7 +23,7 @@ class PlanOut(Schema):
 
 class ResponsibilityOut(Schema):
     unit: str
-    role: Responsibility.Role
+    role: ResponsibilityRole
 
 
 class TaskOut(Schema):
@@ -32,7 +32,7 @@ class TaskOut(Schema):
     measure: int | None
     text: str
     collective: bool
-    status: str
+    status: TaskStatus
     percent_complete: int
     deadline: str | None
     units: list[ResponsibilityOut]

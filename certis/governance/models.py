@@ -144,11 +144,18 @@ class Task(models.Model):
         return f"{self.number}. {self.text[:40]}"
 
 
+class ResponsibilityRole(models.TextChoices):
+    """A unit's place in a task. Named for itself (not ``Role``): the API document names enums by class name."""
+
+    LEAD = "lead", _("Lead")
+    SUPPORT = "support", _("Support")
+    JOINT = "joint", _("Joint")
+
+
 class Responsibility(models.Model):
-    class Role(models.TextChoices):
-        LEAD = "lead", _("Lead")
-        SUPPORT = "support", _("Support")
-        JOINT = "joint", _("Joint")
+    Role = ResponsibilityRole
+    # Who reports the task's progress (and so moves its status); the others contribute. See ``lifecycle``.
+    REPORTING_ROLES = (ResponsibilityRole.LEAD, ResponsibilityRole.JOINT)
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="responsibilities")
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="responsibilities")
@@ -165,7 +172,7 @@ class Responsibility(models.Model):
     @property
     def reports_progress(self) -> bool:
         """Lead units, and every unit of a joint task, report the task's progress; support units contribute."""
-        return self.role in (self.Role.LEAD, self.Role.JOINT)
+        return self.role in self.REPORTING_ROLES
 
 
 class Milestone(models.Model):

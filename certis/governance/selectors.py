@@ -13,9 +13,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from certis.accounts.access import organisations_of
-from certis.accounts.models import Organisation
+from certis.accounts.models import Organisation, Visitor
 
-from . import access
+from . import access, lifecycle
 from .models import FollowUpRecipient, Milestone, Plan, Responsibility, Task, TaskStatus
 
 
@@ -29,7 +29,7 @@ def annotate_flags(tasks: QuerySet[Task], today: dt.date | None = None) -> Query
     late_milestone = Milestone.objects.filter(
         task=OuterRef("pk"), completed_on__isnull=True, due_on__lt=today
     )
-    not_done = ~Q(status=TaskStatus.DONE)
+    not_done = lifecycle.unfinished()
     quiet_since = today - stalled_after()
     return tasks.annotate(
         has_late_milestone=Exists(late_milestone),
@@ -172,7 +172,7 @@ def tasks_of_units(units: QuerySet[Organisation]) -> QuerySet[Task]:
     ).select_related("plan", "part")
 
 
-def home_summary(user: Any) -> dict[str, Any]:
+def home_summary(user: Visitor) -> dict[str, Any]:
     plans = access.plans_for(user)
     summary: dict[str, Any] = {"plans": plans[:5]}
     if user.is_authenticated:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "certis.bodies",
     "certis.certificates",
     "certis.catalogue",
+    "certis.ledger",
 ]
 
 MIDDLEWARE = [

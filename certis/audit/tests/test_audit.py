@@ -19,8 +19,8 @@ from certis.accounts.models import Organisation, User
 from certis.audit.models import AuditEvent, EventType
 from certis.audit.services import record
 from certis.core.testing import client_for, person, unit
+from certis.governance.files.notice import read_notice
 from certis.governance.models import Plan
-from certis.governance.notice import read_notice
 from certis.governance.services import work as services
 from certis.governance.services.plan_import import import_plan, revise_plan
 

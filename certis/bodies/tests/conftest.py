@@ -23,8 +23,8 @@ import pytest
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.bodies.models import Body, Person, Scheme
-from certis.bodies.services import register
-from certis.bodies.services.register import Scope
+from certis.bodies.register import services as register
+from certis.bodies.register.services import Scope
 from certis.core.identifiers import make_identity_number, make_uscc
 from certis.core.testing import person
 

@@ -14,14 +14,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certis.accounts.models import Organisation, User
-from certis.bodies.application_clock import clock
+from certis.bodies.applications import services
+from certis.bodies.applications.clock import clock
+from certis.bodies.applications.workdays import (
+    Calendar,
+    add_working_days,
+    is_working_day,
+    working_days_between,
+)
 from certis.bodies.models import Application, Holiday, StagePeriod
-from certis.bodies.services import applications as services
-from certis.bodies.workdays import Calendar, add_working_days, is_working_day, working_days_between
 from certis.core.testing import client_for
 
-from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
-from .application_fixtures import (
+from .fixtures import (
     Cast,
     at,
     submit_new_body,
@@ -179,7 +183,7 @@ def test_holidays_do_not_count_against_a_stage(app_applicant: User, app_new_body
 def test_a_closed_application_keeps_its_stage_times(
     app_cast: Cast, app_applicant: User, app_new_body: Organisation
 ) -> None:
-    from .application_fixtures import accredit
+    from .fixtures import accredit
 
     application = submit_new_body(app_applicant, app_new_body, now=at("2026-03-02"))
     accredit(app_cast.staff, application.body)
@@ -200,7 +204,7 @@ def test_a_closed_application_keeps_its_stage_times(
 def test_the_staff_list_flags_overdue_applications_and_filters_them(
     app_cast: Cast, app_applicant: User, app_new_body: Organisation
 ) -> None:
-    from .application_fixtures import make_uscc
+    from .fixtures import make_uscc
 
     late = submit_new_body(app_applicant, app_new_body, now=at("2026-03-02"))
     lab = Organisation.objects.create(name="准时检测有限公司", kind=Organisation.Kind.LAB)
@@ -251,7 +255,7 @@ def test_the_list_page_does_not_query_once_per_application(
 
     from certis.core.testing import person
 
-    from .application_fixtures import make_uscc
+    from .fixtures import make_uscc
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:

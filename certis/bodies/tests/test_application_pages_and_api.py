@@ -13,12 +13,11 @@ from ninja.testing import TestClient
 from certis.accounts.models import Organisation, User
 from certis.accounts.services import issue_api_token
 from certis.audit.models import AuditEvent, EventType
-from certis.bodies.api.applications import router
+from certis.bodies.applications.api import router
 from certis.bodies.models import Application, Body, Decision, StagePeriod
 from certis.core.testing import client_for
 
-from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
-from .application_fixtures import (
+from .fixtures import (
     Cast,
     accredit,
     docx,

@@ -20,13 +20,12 @@ from ninja.testing import TestClient
 
 from certis.accounts.models import Organisation, User
 from certis.accounts.services import issue_api_token
-from certis.bodies.api.applications import router
+from certis.bodies.applications import services
+from certis.bodies.applications.api import router
 from certis.bodies.models import Application
-from certis.bodies.services import applications as services
 from certis.core.testing import LOGIN, answer, client_for
 
-from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
-from .application_fixtures import (
+from .fixtures import (
     Cast,
     accredit,
     at,

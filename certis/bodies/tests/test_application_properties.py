@@ -23,13 +23,12 @@ from hypothesis import strategies as st
 
 from certis.accounts.models import Organisation, User
 from certis.audit.models import AuditEvent
-from certis.bodies.application_clock import clock
+from certis.bodies.applications import services
+from certis.bodies.applications.clock import clock
+from certis.bodies.applications.workdays import working_days_between
 from certis.bodies.models import Application, StagePeriod
-from certis.bodies.services import applications as services
-from certis.bodies.workdays import working_days_between
 
-from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
-from .application_fixtures import (
+from .fixtures import (
     Cast,
     accredit,
     at,

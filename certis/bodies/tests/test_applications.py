@@ -17,12 +17,11 @@ from django.utils import translation
 
 from certis.accounts.models import Notification, Organisation, User
 from certis.audit.models import AuditEvent, EventType
+from certis.bodies.applications import services
 from certis.bodies.models import Application, Body, Decision, Document, DocumentVersion, Scheme
-from certis.bodies.services import applications as services
-from certis.bodies.services.register import Scope
+from certis.bodies.register.services import Scope
 
-from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
-from .application_fixtures import (
+from .fixtures import (
     SCOPE,
     Cast,
     accredit,

@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 
 from certis.accounts.models import User
+from certis.bodies.applications import services
 from certis.bodies.models import Application, Body
-from certis.bodies.services import applications as services
-from certis.bodies.services import register
+from certis.bodies.register import services as register
 from certis.core.testing import log_in
 
-from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
-from .application_fixtures import make_uscc
+from .fixtures import make_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,15 +10,14 @@ import pytest
 from django.urls import reverse
 
 from certis.accounts.models import Organisation, User
-from certis.bodies.application_clock import clock
-from certis.bodies.figures import TIMED, five_reductions
+from certis.bodies.applications import services
+from certis.bodies.applications.clock import clock
+from certis.bodies.applications.figures import TIMED, five_reductions
 from certis.bodies.models import Application
-from certis.bodies.services import applications as services
-from certis.bodies.services.register import Scope
+from certis.bodies.register.services import Scope
 from certis.core.testing import client_for, person
 
-from .application_fixtures import *  # noqa: F403  (the app_ fixtures)
-from .application_fixtures import (
+from .fixtures import (
     Cast,
     accredit,
     at,

@@ -11,12 +11,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from certis.bodies.models import Body
-from certis.bodies.services import register
-from certis.core.tests.test_foundation import check
+from certis.bodies.register import services as register
+from certis.core.testing.openapi import check
 
 from .conftest import WITHDRAWAL_REASON, RegWorld, reg_body
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("certis.bodies.tests.register_api_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("certis.bodies.tests.api_urls")]
 
 API = "/register-api/v1/register"
 
@@ -260,16 +260,48 @@ def reg_identity(index: int) -> str:
     return reg_identity_number(f"3101041982051{index:04d}")
 
 
-def test_the_apis_literal_types_are_the_models_choices() -> None:
-    from typing import get_args
+def _values(schemas: dict[str, Any], node: dict[str, Any]) -> list[str]:
+    """The values an OpenAPI schema lists, through references, nullable unions and lists."""
+    while "enum" not in node:
+        if "$ref" in node:
+            node = schemas[node["$ref"].rsplit("/", 1)[-1]]
+        elif "anyOf" in node:
+            node = next(option for option in node["anyOf"] if option.get("type") != "null")
+        else:
+            node = node["items"]
+    values: list[str] = node["enum"]
+    return values
 
-    from certis.bodies.api import register as api
+
+def _enum_of(document: dict[str, Any], schema: str, field: str) -> list[str]:
+    schemas = document["components"]["schemas"]
+    return _values(schemas, schemas[schema]["properties"][field])
+
+
+def _query_enum_of(document: dict[str, Any], path: str, parameter: str) -> list[str]:
+    parameters = document["paths"][path]["get"]["parameters"]
+    schema = next(p for p in parameters if p["name"] == parameter)["schema"]
+    return _values(document["components"]["schemas"], schema)
+
+
+def test_the_api_document_lists_the_models_choices() -> None:
+    from certis.api import api
     from certis.bodies.models import Person, Qualification, Scheme
+    from certis.bodies.register.lifecycle import LISTED_STATUSES
 
-    assert get_args(api.BodyKind) == tuple(Body.Kind.values)
-    assert get_args(api.BodyStatus) == tuple(Body.Status.values)
-    assert get_args(api.ListedStatus) == tuple(s for s in Body.Status.values if s != "applying")
-    assert get_args(api.SchemeCode) == tuple(Scheme.values)
-    assert get_args(api.PersonStatus) == tuple(Person.Status.values)
-    assert get_args(api.QualificationRole) == tuple(Qualification.Role.values)
-    assert get_args(api.QualificationGrade) == tuple(Qualification.Grade.values)
+    document = api.get_openapi_schema()
+    assert _enum_of(document, "BodyOut", "kind") == Body.Kind.values
+    assert _enum_of(document, "BodyOut", "status") == Body.Status.values
+    assert _enum_of(document, "BodyOut", "schemes") == Scheme.values
+    assert _enum_of(document, "ScopeOut", "scheme") == Scheme.values
+    assert _enum_of(document, "StatusChangeOut", "to_status") == Body.Status.values
+    assert _enum_of(document, "PersonOut", "status") == Person.Status.values
+    assert _enum_of(document, "QualificationOut", "role") == Qualification.Role.values
+    assert _enum_of(document, "QualificationOut", "grade") == Qualification.Grade.values
+    bodies, personnel = "/api/v1/register/bodies", "/api/v1/register/personnel"
+    assert _query_enum_of(document, bodies, "status") == [str(s) for s in LISTED_STATUSES]
+    assert _query_enum_of(document, bodies, "status") == [s for s in Body.Status.values if s != "applying"]
+    assert _query_enum_of(document, bodies, "scheme") == Scheme.values
+    assert _query_enum_of(document, bodies, "kind") == Body.Kind.values
+    assert _query_enum_of(document, personnel, "status") == Person.Status.values
+    assert _query_enum_of(document, personnel, "role") == Qualification.Role.values

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from certis.accounts.models import User
 from certis.bodies.models import Accreditation, Body, Employment, Person, Qualification
-from certis.bodies.services import register
+from certis.bodies.register import services as register
 from certis.core.testing import client_for
 
 from .conftest import SUSPENSION_REASON, WITHDRAWAL_REASON, RegWorld, reg_body, reg_identity_number

@@ -26,10 +26,10 @@ from certis.accounts.models import Membership, User
 from certis.bodies.models import Body, Person
 from certis.core.testing import LOGIN, answer, client_for, person
 
+from .api_urls import PREFIX
 from .conftest import RegWorld, reg_identity_number
-from .register_api_urls import PREFIX
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("certis.bodies.tests.register_api_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("certis.bodies.tests.api_urls")]
 
 PEOPLE = ["staff", "official", "outsider", "cb_staff", "admin", "anonymous"]
 

@@ -14,8 +14,8 @@ from django.utils import translation
 from certis.accounts.models import Organisation, User
 from certis.audit.models import AuditEvent
 from certis.bodies.models import Accreditation, Body, Employment, Person, StatusChange
-from certis.bodies.services import register
-from certis.bodies.services.register import Scope
+from certis.bodies.register import services as register
+from certis.bodies.register.services import Scope
 from certis.core.identifiers import digest, unseal
 
 from .conftest import RegWorld, reg_body, reg_identity_number, reg_uscc

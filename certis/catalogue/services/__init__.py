@@ -9,6 +9,7 @@ from .declarations import (
 )
 from .hs_codes import add_hs_code, end_hs_code
 from .import_checks import check_import
+from .seed import load_seed
 from .trust import set_trust_class
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "check_import",
     "end_hs_code",
     "invalidate_self_declaration",
+    "load_seed",
     "make_self_declaration",
     "remove_product",
     "set_declaration_public",

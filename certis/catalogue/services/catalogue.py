@@ -18,18 +18,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from certis.accounts.models import Actor, User
 from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.certificates.models import Standard, number_key
 from certis.core.text import squash_spaces, tidy
 
-from ..models import Adjustment, Category, Product, ProductVersion, RiskLevel, Route
+from ..models import PARTICULARS, Adjustment, Category, Product, ProductVersion, RiskLevel, Route
 
 Kind = Adjustment.Kind
 PRODUCT_CODE = re.compile(r"^[0-9]{4}$")
 CATEGORY_CODE = re.compile(r"^[0-9]{2}$")
-# The particulars a version carries, in the order they are shown and compared.
-PARTICULARS = ("name", "scope", "risk_level", "route", "rules", "standards")
 # What each kind of adjustment must change, and may change besides.
 MUST: dict[str, set[str]] = {Kind.CHANGE_ROUTE: {"route"}, Kind.CHANGE_SCOPE: {"scope"}, Kind.CHANGE: set()}
 MAY: dict[str, set[str]] = {
@@ -104,7 +103,9 @@ def _reasons(reason: str, notice: str) -> tuple[str, str]:
     return reason, notice
 
 
-def _record(adjustment: Adjustment, acting_user: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
+def _record(
+    adjustment: Adjustment, acting_user: Actor, before: dict[str, Any], after: dict[str, Any]
+) -> None:
     changed = sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
     adjustment.changes = {
         "before": {key: before.get(key) for key in changed},
@@ -127,7 +128,7 @@ def _record(adjustment: Adjustment, acting_user: Any, before: dict[str, Any], af
 
 
 @transaction.atomic
-def add_category(*, acting_user: Any, code: str, name: str) -> Category:
+def add_category(*, acting_user: Actor, code: str, name: str) -> Category:
     code, name = squash_spaces(code or ""), tidy(name or "")
     if not CATEGORY_CODE.match(code):
         raise ValidationError({"code": _("A category's code has two digits, such as 07.")})
@@ -148,7 +149,7 @@ def add_category(*, acting_user: Any, code: str, name: str) -> Category:
 @transaction.atomic
 def add_product(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     code: str,
     category: Category,
     name: str,
@@ -211,7 +212,7 @@ def add_product(
     return adjustment
 
 
-def _user(acting_user: Any) -> Any:
+def _user(acting_user: Actor) -> User | None:
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
@@ -243,7 +244,7 @@ def _version_to_adjust(product: Product, effective_on: dt.date) -> ProductVersio
 
 @transaction.atomic
 def remove_product(
-    *, acting_user: Any, product: Product, effective_on: dt.date, reason: str, notice: str
+    *, acting_user: Actor, product: Product, effective_on: dt.date, reason: str, notice: str
 ) -> Adjustment:
     """Take the product out of the catalogue from ``effective_on`` (the day before is its last day in it)."""
     reason, notice = _reasons(reason, notice)
@@ -266,7 +267,7 @@ def remove_product(
 @transaction.atomic
 def change_product(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     product: Product,
     kind: str,
     effective_on: dt.date,

@@ -2,8 +2,8 @@
 strength of a test report by a qualified lab; the platform gives it a number, and customs and the public
 verify it like a certificate.
 
-Statuses: valid → cancelled (by the maker) or valid → invalidated (by the regulator); both are final. Who
-may do which is decided by ``access``; these functions keep the rules of the record itself.
+Its states and moves (valid → cancelled by the maker, valid → invalidated by the regulator; both final), and
+who may make each, are in ``lifecycle``; these functions apply a move and keep the rules of the record itself.
 """
 
 from __future__ import annotations
@@ -11,33 +11,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certis.accounts.models import Organisation
+from certis.accounts.models import Actor, Organisation, User
 from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.bodies.models import Body
 from certis.certificates.models import Holder
 from certis.core.text import tidy
 
+from .. import lifecycle
+from ..lifecycle import DECLARABLE_ROUTES
 from ..models import (
     DeclarationEvent,
     DeclarationSequence,
     Product,
     ProductVersion,
-    Route,
     SelfDeclaration,
     in_force_on,
 )
 from .catalogue import clean_standards
 
-Status = SelfDeclaration.Status
-DECLARABLE_ROUTES = (Route.SELF_DECLARATION, Route.EITHER)
 _MODEL_SPLIT = re.compile(r"[;；\n]+")
 MAX_MODELS = 200
 
@@ -120,7 +118,7 @@ def holder_of(organisation: Organisation) -> Holder:
 @transaction.atomic
 def make_self_declaration(
     *,
-    acting_user: Any,
+    acting_user: User,
     organisation: Organisation,
     product: Product,
     product_name: str,
@@ -133,7 +131,7 @@ def make_self_declaration(
     is_public: bool = True,
     declared_on: dt.date | None = None,
 ) -> SelfDeclaration:
-    """Record the maker's declaration and give it its number."""
+    """Record the maker's declaration and give it its number; a person makes it (``declared_by``), never the system."""
     day = declared_on or timezone.localdate()
     holder = holder_of(organisation)
     version = declarable_version(product, day)
@@ -173,7 +171,7 @@ def make_self_declaration(
         holder=holder,
         declared_on=day,
         is_public=is_public,
-        status=Status.VALID,
+        status=lifecycle.INITIAL,
         status_since=day,
         declared_by=acting_user,
         **values,
@@ -181,7 +179,7 @@ def make_self_declaration(
     DeclarationEvent.objects.create(
         declaration=declaration,
         from_status="",
-        to_status=Status.VALID,
+        to_status=lifecycle.INITIAL,
         effective_on=day,
         actor=acting_user,
         actor_organisation=organisation,
@@ -203,19 +201,20 @@ def make_self_declaration(
 
 
 def _move(
-    declaration: SelfDeclaration, to: str, *, acting_user: Any, organisation: Any, reason: str
+    declaration: SelfDeclaration,
+    move: lifecycle.Move,
+    *,
+    acting_user: Actor,
+    organisation: Organisation | None,
+    reason: str,
 ) -> SelfDeclaration:
     reason = tidy(reason or "")
     if not reason:
         raise ValidationError({"reason": _("Give the reason; it is shown with the declaration's status.")})
     declaration = SelfDeclaration.objects.select_for_update().get(pk=declaration.pk)
-    if declaration.status != Status.VALID:
-        raise ValidationError(
-            _("Self-declaration %(number)s is %(status)s; that is final.")
-            % {"number": declaration.number, "status": declaration.get_status_display()}
-        )
+    lifecycle.check_move(declaration, move)
     today = timezone.localdate()
-    before = declaration.status
+    before, to = declaration.status, move.to
     declaration.status, declaration.status_since, declaration.status_reason = to, today, reason
     declaration.save(update_fields=["status", "status_since", "status_reason"])
     DeclarationEvent.objects.create(
@@ -239,12 +238,12 @@ def _move(
 
 @transaction.atomic
 def cancel_self_declaration(
-    *, acting_user: Any, declaration: SelfDeclaration, reason: str
+    *, acting_user: Actor, declaration: SelfDeclaration, reason: str
 ) -> SelfDeclaration:
     """The maker withdraws its declaration (the product is no longer made, the models changed…)."""
     return _move(
         declaration,
-        Status.CANCELLED,
+        lifecycle.CANCEL,
         acting_user=acting_user,
         organisation=declaration.organisation,
         reason=reason,
@@ -253,17 +252,21 @@ def cancel_self_declaration(
 
 @transaction.atomic
 def invalidate_self_declaration(
-    *, acting_user: Any, declaration: SelfDeclaration, reason: str, organisation: Any = None
+    *,
+    acting_user: Actor,
+    declaration: SelfDeclaration,
+    reason: str,
+    organisation: Organisation | None = None,
 ) -> SelfDeclaration:
     """The regulator declares it invalid (a failed spot check, a false test report…)."""
     return _move(
-        declaration, Status.INVALIDATED, acting_user=acting_user, organisation=organisation, reason=reason
+        declaration, lifecycle.INVALIDATE, acting_user=acting_user, organisation=organisation, reason=reason
     )
 
 
 @transaction.atomic
 def set_declaration_public(
-    *, acting_user: Any, declaration: SelfDeclaration, is_public: bool
+    *, acting_user: Actor, declaration: SelfDeclaration, is_public: bool
 ) -> SelfDeclaration:
     """The maker chooses whether the public may look the declaration up (customs and the regulator always may)."""
     declaration = SelfDeclaration.objects.select_for_update().get(pk=declaration.pk)

@@ -13,9 +13,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from certis.accounts.models import Actor
 from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.core.text import tidy
@@ -37,7 +38,7 @@ def _check_limits(quantity: str, low: Decimal | None, high: Decimal | None) -> N
 
 def _overlapping(
     code: str, product: Product, start: dt.date, end: dt.date | None, exclude: int | None
-) -> Any:
+) -> QuerySet[HsMapping]:
     """Lines of the same code and product whose period meets [start, end)."""
     lines = HsMapping.objects.filter(code=code, product=product).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=start)
@@ -50,7 +51,7 @@ def _overlapping(
 @transaction.atomic
 def add_hs_code(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     product: Product,
     code: Any,
     valid_from: dt.date,
@@ -114,7 +115,7 @@ def add_hs_code(
 
 
 @transaction.atomic
-def end_hs_code(*, acting_user: Any, mapping: HsMapping, valid_until: dt.date, notice: str) -> HsMapping:
+def end_hs_code(*, acting_user: Actor, mapping: HsMapping, valid_until: dt.date, notice: str) -> HsMapping:
     """The line no longer applies from ``valid_until`` (a new tariff edition, a product out of the catalogue)."""
     notice = tidy(notice or "")
     if not notice:

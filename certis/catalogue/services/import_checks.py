@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certis.accounts.models import Organisation
+from certis.accounts.models import Actor, ApiToken, Organisation
 from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.core.text import tidy
 
 from ..checking import CheckResult, check_lines
-from ..lines import read_lines
+from ..files.lines import read_lines
 from ..models import ImportCheck, ImportCheckLine
 
 MAX_LINES = 2000
@@ -84,7 +84,7 @@ def _store_lines(check: ImportCheck, rows: list[dict[str, Any]]) -> None:
 @transaction.atomic
 def check_import(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     organisation: Organisation,
     rows: Iterable[Mapping[str, Any]],
     source: str,
@@ -92,7 +92,7 @@ def check_import(
     reference: str = "",
     file_name: str = "",
     default_importer: str = "",
-    token: Any = None,
+    token: ApiToken | None = None,
 ) -> tuple[ImportCheck, CheckResult]:
     """Check a declaration of 1 to ``MAX_LINES`` lines for ``organisation`` (a customs office) and record it."""
     rows = list(rows)

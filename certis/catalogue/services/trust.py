@@ -3,12 +3,11 @@ later (``TrustClassChange.Source.CREDIT``, for the credit app to call with ``act
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from certis.accounts.models import Actor, Organisation
 from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.certificates.models import Holder
@@ -20,12 +19,12 @@ from ..models import TrustClassChange
 @transaction.atomic
 def set_trust_class(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     holder: Holder,
     trusted: bool,
     reason: str,
     source: str = TrustClassChange.Source.REGULATOR,
-    organisation: Any = None,
+    organisation: Organisation | None = None,
 ) -> TrustClassChange:
     """Put the firm in the trusted class or take it out, with the reason; every change is kept."""
     reason = tidy(reason or "")

@@ -26,13 +26,13 @@ from django.utils import translation
 
 from certis.accounts.models import Membership, Organisation, User
 from certis.bodies.models import Body, Scheme
-from certis.bodies.services import register
-from certis.bodies.services.register import Scope
+from certis.bodies.register import services as register
+from certis.bodies.register.services import Scope
 from certis.catalogue import services
 from certis.catalogue.models import Category, Product, Route, SelfDeclaration
 from certis.certificates.models import Certificate, Holder
-from certis.certificates.services import change_status
-from certis.certificates.standard_services import add_missing_seed_standards
+from certis.certificates.services.registry import change_status
+from certis.certificates.services.standards import add_missing_seed_standards
 from certis.certificates.tests.conftest import CertWorld, cert_report, cert_world  # noqa: F401
 from certis.core.identifiers import make_uscc
 from certis.core.testing import person

@@ -24,7 +24,7 @@ from certis.audit.models import AuditEvent, EventType
 from certis.bodies.models import Body
 from certis.catalogue import services
 from certis.catalogue.checking import check_lines
-from certis.catalogue.lines import read_lines
+from certis.catalogue.files.lines import read_lines
 from certis.catalogue.models import DeclarationEvent, SelfDeclaration, Verdict
 from certis.catalogue.services.declarations import declaration_number
 

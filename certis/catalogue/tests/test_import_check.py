@@ -12,7 +12,7 @@ from django.utils import translation
 from certis.audit.models import AuditEvent, EventType
 from certis.catalogue import services
 from certis.catalogue.checking import check_lines
-from certis.catalogue.lines import read_lines
+from certis.catalogue.files.lines import read_lines
 from certis.catalogue.models import ImportCheck, Lane, Verdict
 
 from .conftest import DAY, MAKER_USCC, OTHER_USCC, CatWorld, cert_report
@@ -249,7 +249,7 @@ def test_a_thousand_lines_are_checked_in_four_queries(
 
 
 def test_the_raw_lookups_name_the_models_tables() -> None:
-    from certis.catalogue.lookups import CERTIFICATE_SQL, TRUSTED_SQL
+    from certis.catalogue.selectors.lookups import CERTIFICATE_SQL, TRUSTED_SQL
     from certis.certificates.models import Certificate, Holder
 
     assert f"FROM {Certificate._meta.db_table} c JOIN {Holder._meta.db_table} h" in CERTIFICATE_SQL
@@ -257,7 +257,7 @@ def test_the_raw_lookups_name_the_models_tables() -> None:
 
 
 def test_the_orm_and_the_raw_lookup_ask_for_the_same_columns() -> None:
-    from certis.catalogue.lookups import CERTIFICATE_COLUMNS, CERTIFICATE_SQL
+    from certis.catalogue.selectors.lookups import CERTIFICATE_COLUMNS, CERTIFICATE_SQL
 
     selected = CERTIFICATE_SQL.split("SELECT ")[1].split(" FROM")[0].split(", ")
     assert len(selected) == len(CERTIFICATE_COLUMNS)

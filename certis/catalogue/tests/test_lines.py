@@ -8,8 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from certis.catalogue.files.declarations import split_pasted
+from certis.catalogue.files.lines import FIELDS, parse_quantity, read_line, read_lines
 from certis.catalogue.hs import parse_hs_code
-from certis.catalogue.lines import FIELDS, parse_quantity, read_line, read_lines, split_pasted
 from certis.core.identifiers import make_uscc
 from certis.core.text import fold_width
 
@@ -117,7 +118,7 @@ def test_an_hs_code_read_from_a_line_is_the_one_parsed(digits: str) -> None:
 @given(st.text(max_size=40))
 @settings(deadline=None)
 def test_the_text_of_a_cell_is_squashed_as_everywhere(text: str) -> None:
-    from certis.catalogue.lines import _text
+    from certis.catalogue.files.lines import _text
     from certis.core.text import squash_spaces
 
     assert _text(text) == squash_spaces(text).replace("\x00", "")

@@ -10,10 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from certis.audit.models import AuditEvent, EventType
+from certis.catalogue.files.seed import read_csv
 from certis.catalogue.hs import parse_hs_code
 from certis.catalogue.models import Adjustment, Category, HsMapping, Route
-from certis.catalogue.seed import load_seed, read_csv
 from certis.catalogue.selectors import catalogue_on, versions_on
+from certis.catalogue.services.seed import load_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from ninja import Router
 
-from .codes import router as codes_router
-from .public import router as certificates_router
-from .reports import router as reports_router
+from certis.certificates.api.codes import router as codes_router
+from certis.certificates.api.public import router as certificates_router
+from certis.certificates.api.reports import router as reports_router
 
 router = Router()
 router.add_router("/certificate-reports", reports_router)

@@ -7,38 +7,24 @@ error; a request without a code, or with one far longer than any code, is refuse
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from ..marks import verify_mark_serial
-from ..signing import MAX_CODE_LENGTH, Verification, verify_code
+from certis.certificates.api.public import CertificateStatus
+from certis.certificates.selectors.codes import verify_code, verify_mark_serial
+from certis.certificates.signing import MAX_CODE_LENGTH, Reason, Verdict, Verification
+from certis.core.choices import api_enum
 
 router = Router(tags=["codes"], auth=None)
 
-# Literal types rather than the TextChoices, so that the OpenAPI document lists the values by name.
-VerdictCode = Literal[
-    "valid", "superseded", "expired", "revoked", "altered", "unknown_key", "not_found", "malformed"
-]
-ReasonCode = Literal[
-    "signature_valid",
-    "record_valid",
-    "mark_in_batch",
-    "signature_invalid",
-    "fields_differ",
-    "certificate_renewed",
-    "key_unknown",
-    "key_revoked",
-    "certificate_withdrawn",
-    "certificate_suspended",
-    "certificate_cancelled",
-    "certificate_expired",
-    "certificate_not_found",
-    "mark_not_found",
-    "malformed_code",
-]
-CertificateStatus = Literal["valid", "suspended", "withdrawn", "cancelled", "expired"]
+if TYPE_CHECKING:  # to the type checker, the choices themselves (see certis.core.choices)
+    VerdictCode = Verdict
+    ReasonCode = Reason
+else:
+    VerdictCode = api_enum("VerdictCode", Verdict.values, module=__name__)
+    ReasonCode = api_enum("ReasonCode", Reason.values, module=__name__)
 
 EXAMPLE_CODE = (
     "eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYwNi1BYjNkRTl4WTEyIiwidHlwIjoiY2VydCJ9"

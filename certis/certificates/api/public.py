@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,14 +45,21 @@ from ninja.throttling import BaseThrottle
 from pydantic import BaseModel, StringConstraints
 
 from certis.bodies.models import Scheme as SchemeCode
+from certis.certificates.models import Certificate, number_key
+from certis.certificates.selectors import search as selectors
+from certis.core.choices import api_enum
 from certis.core.listing import capped_count
 
-from .. import search as selectors
-from ..models import number_key
-
-# The model's choices as literal types (see bodies.api.register on why not enums); a test keeps them equal.
-CertificateStatus = Literal["valid", "suspended", "withdrawn", "cancelled", "expired"]
-SearchKind = Literal["auto", "number", "holder", "uscc", "product"]
+if TYPE_CHECKING:  # to the type checker, the model's own choices (see certis.core.choices)
+    CertificateStatus = Certificate.Status
+    SearchKind = str
+    SearchedKind = str
+else:
+    CertificateStatus = api_enum("CertificateStatus", Certificate.Status.values, module=__name__)
+    SearchKind = api_enum("SearchKind", selectors.KINDS, module=__name__)
+    SearchedKind = api_enum(
+        "SearchedKind", [k for k in selectors.KINDS if k != selectors.AUTO], module=__name__
+    )
 MAX_NUMBERS = 1000
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|sec|second|m|min|minute|h|hour|d|day)\s*$")
 _PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
@@ -242,7 +249,7 @@ class CertificateRowOut(StatusFields):
 
 
 class SearchPage(Answer):
-    kind: Literal["number", "holder", "uscc", "product"] = Field(description="What the query was taken for.")
+    kind: SearchedKind = Field(description="What the query was taken for.")
     count: int = Field(description="How many match, counted up to 10,000.")
     count_is_exact: bool = Field(description="False when more than 10,000 match.")
     capped: bool = Field(

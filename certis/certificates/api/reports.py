@@ -28,10 +28,10 @@ from ninja.security import SessionAuth
 from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken, Organisation
 from certis.bodies.models import Body, Scheme
-
-from ..access import reporting_bodies
-from ..importer import FINISHED, create_job, create_json_job, report_rows, start_job
-from ..models import ImportJob, number_key
+from certis.certificates.access import reporting_bodies
+from certis.certificates.models import ImportJob, number_key
+from certis.certificates.services.imports import FINISHED, create_job, create_json_job, report_rows
+from certis.certificates.tasks import start_job
 
 router = Router(tags=["certificate-reports"], auth=[TokenAuth(), SessionAuth()])
 

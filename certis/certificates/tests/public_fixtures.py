@@ -1,4 +1,4 @@
-"""What the tests of public verification share (imported with ``from .public_fixtures import *``).
+"""What the tests of public verification share (registered through ``pytest_plugins`` in the root conftest).
 
 ``pub_world`` is ``cert_world`` with a registry that has one certificate in every status:
 
@@ -25,16 +25,15 @@ from django.utils import timezone
 from certis.bodies.models import Body, Scheme
 from certis.certificates.models import Certificate
 from certis.certificates.rules import ReportContext, check_row
-from certis.certificates.services import (
+from certis.certificates.services.registry import (
     cancel_certificate,
     expire_due_certificates,
     report_certificate,
     suspend_certificate,
     withdraw_certificate,
 )
+from certis.certificates.tests.conftest import CertWorld, cert_report, cert_row
 from certis.core.identifiers import make_uscc
-
-from .conftest import CertWorld, cert_report, cert_row
 
 __all__ = [
     "SUSPENSION_REASON",

@@ -24,12 +24,12 @@ from django.test import Client
 from certis.accounts.models import User
 from certis.accounts.services import issue_api_token
 from certis.bodies.models import Body
-from certis.certificates.importer import create_job, start_job
 from certis.certificates.models import ImportJob
 from certis.certificates.schemes import FIELDS
+from certis.certificates.services.imports import create_job
+from certis.certificates.tasks import start_job
+from certis.certificates.tests.conftest import CertWorld, cert_row
 from certis.core.testing import client_for
-
-from .conftest import CertWorld, cert_row
 
 __all__ = [
     "bearer",

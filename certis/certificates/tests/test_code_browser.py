@@ -10,8 +10,7 @@ from django.conf import settings
 
 from certis.certificates.models import Certificate
 from certis.certificates.signing import code_for
-
-from .code_fixtures import altered
+from certis.certificates.tests.code_fixtures import altered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,15 +15,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 
-from certis.certificates.marks import issue_marks
 from certis.certificates.models import Certificate, SigningKey
-from certis.certificates.services import withdraw_certificate
-from certis.certificates.signing import code_for, revoke_signing_key, rotate_signing_key
+from certis.certificates.services.keys import revoke_signing_key, rotate_signing_key
+from certis.certificates.services.marks import issue_marks
+from certis.certificates.services.registry import withdraw_certificate
+from certis.certificates.signing import code_for
+from certis.certificates.tests.code_fixtures import altered
+from certis.certificates.tests.conftest import CertWorld, cert_report
 from certis.core.testing import answer, client_for
-from certis.core.tests.test_foundation import check
-
-from .code_fixtures import altered
-from .conftest import CertWorld, cert_report
+from certis.core.testing.openapi import check
 
 pytestmark = pytest.mark.django_db
 
@@ -126,9 +126,8 @@ def test_one_number_used_by_two_bodies_gives_two_answers(
     cert_world: CertWorld, cert_certificate: Certificate
 ) -> None:
     from certis.certificates.rules import ReportContext, check_row
-    from certis.certificates.services import report_certificate
-
-    from .conftest import cert_row
+    from certis.certificates.services.registry import report_certificate
+    from certis.certificates.tests.conftest import cert_row
 
     row = cert_row("management_system", signatory="2020-NQA-100003")
     data, errors = check_row(row, ReportContext.load(cert_world.other_body))

@@ -9,10 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from certis.certificates.lifecycle_tasks import expire_certificates
 from certis.certificates.models import Certificate
-
-from .conftest import CertWorld, cert_report
+from certis.certificates.tasks import expire_certificates
+from certis.certificates.tests.conftest import CertWorld, cert_report
 
 Status = Certificate.Status
 

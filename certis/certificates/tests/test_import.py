@@ -12,15 +12,20 @@ from django.utils import translation
 
 from certis.audit.models import AuditEvent, EventType
 from certis.bodies.models import Scheme
-from certis.certificates import importer
-from certis.certificates.importer import create_job, report_rows, run_job
 from certis.certificates.models import Certificate, Holder, ImportJob
 from certis.certificates.schemes import FIELDS
+from certis.certificates.services import imports as importer
+from certis.certificates.services.imports import create_job, report_rows, run_job
+from certis.certificates.tests.conftest import CertWorld, cert_row
+from certis.certificates.tests.report_fixtures import (
+    cert_rows,
+    csv_bytes,
+    import_file,
+    json_bytes,
+    upload,
+    xlsx_bytes,
+)
 from certis.core.identifiers import make_uscc
-
-from .conftest import CertWorld, cert_row
-from .report_fixtures import *  # noqa: F403
-from .report_fixtures import cert_rows, csv_bytes, import_file, json_bytes, upload, xlsx_bytes
 
 Status = ImportJob.Status
 

@@ -12,15 +12,14 @@ from hypothesis import strategies as st
 
 from certis.audit.models import AuditEvent, EventType
 from certis.bodies.models import Scheme
-from certis.certificates import import_apply, importer
-from certis.certificates.importer import create_job, fast_number_key, fast_search_key, run_job
 from certis.certificates.models import Certificate, Holder, ImportJob, StatusEvent, number_key
-from certis.certificates.services import expire_due_certificates, withdraw_certificate
+from certis.certificates.services import import_apply
+from certis.certificates.services import imports as importer
+from certis.certificates.services.imports import create_job, fast_number_key, fast_search_key, run_job
+from certis.certificates.services.registry import expire_due_certificates, withdraw_certificate
+from certis.certificates.tests.conftest import CertWorld, cert_report, cert_row
+from certis.certificates.tests.report_fixtures import cert_rows, csv_bytes, import_file, upload
 from certis.core.text import search_key
-
-from .conftest import CertWorld, cert_report, cert_row
-from .report_fixtures import *  # noqa: F403
-from .report_fixtures import cert_rows, csv_bytes, import_file, upload
 
 Status = ImportJob.Status
 

@@ -26,10 +26,10 @@ from hypothesis.stateful import (
 )
 
 from certis.audit.models import AuditEvent, EventType
+from certis.certificates.lifecycle import TRANSITIONS as MOVES
 from certis.certificates.models import Certificate, StatusEvent
 from certis.certificates.rules import ReportContext, check_row
-from certis.certificates.services import (
-    MOVES,
+from certis.certificates.services.registry import (
     cancel_certificate,
     change_status,
     expire_due_certificates,
@@ -38,8 +38,7 @@ from certis.certificates.services import (
     suspend_certificate,
     withdraw_certificate,
 )
-
-from .conftest import CertWorld, cert_report, cert_row
+from certis.certificates.tests.conftest import CertWorld, cert_report, cert_row
 
 Status = Certificate.Status
 FINAL = {Status.WITHDRAWN, Status.CANCELLED, Status.EXPIRED}

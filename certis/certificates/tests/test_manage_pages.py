@@ -22,13 +22,15 @@ from django.utils import timezone
 from certis.accounts.models import User
 from certis.bodies.models import Scheme
 from certis.certificates.models import Certificate, ImportJob, StatusEvent
-from certis.certificates.services import cancel_certificate, suspend_certificate, withdraw_certificate
+from certis.certificates.services.registry import (
+    cancel_certificate,
+    suspend_certificate,
+    withdraw_certificate,
+)
+from certis.certificates.tests.conftest import CertWorld, cert_report
+from certis.certificates.tests.manage_fixtures import browse
 from certis.core.identifiers import make_uscc
 from certis.core.testing import LOGIN, answer
-
-from .conftest import CertWorld, cert_report
-from .manage_fixtures import *  # noqa: F403
-from .manage_fixtures import browse
 
 Status = Certificate.Status
 PEOPLE = ["staff", "other_staff", "supervisor", "anonymous", "nobody"]

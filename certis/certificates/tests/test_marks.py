@@ -14,19 +14,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from certis.audit.models import AuditEvent, EventType
-from certis.certificates.marks import (
-    issue_marks,
+from certis.certificates.models import Certificate, MarkBatch
+from certis.certificates.selectors.codes import (
     mark_code_for,
     parse_serial,
     serial_text,
+    verify_code,
     verify_mark_serial,
 )
-from certis.certificates.models import Certificate, MarkBatch
-from certis.certificates.services import suspend_certificate, withdraw_certificate
-from certis.certificates.signing import verify_code
-
-from .code_fixtures import altered, foreign_key, header_of, payload_of, sign_with
-from .conftest import CertWorld
+from certis.certificates.services.marks import issue_marks
+from certis.certificates.services.registry import suspend_certificate, withdraw_certificate
+from certis.certificates.tests.code_fixtures import altered, foreign_key, header_of, payload_of, sign_with
+from certis.certificates.tests.conftest import CertWorld
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,14 @@ from django.utils.http import urlencode
 
 from certis.accounts.services import issue_api_token
 from certis.certificates.api.public import MAX_NUMBERS, parse_rate
+from certis.certificates.tests.public_fixtures import (
+    SUSPENSION_REASON,
+    TRADITIONAL_USCC,
+    WITHDRAWAL_REASON,
+    PubWorld,
+)
 from certis.core.testing import client_for
-from certis.core.tests.test_foundation import check
-
-from .public_fixtures import *  # noqa: F403
-from .public_fixtures import SUSPENSION_REASON, TRADITIONAL_USCC, WITHDRAWAL_REASON, PubWorld
+from certis.core.testing.openapi import check
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +165,7 @@ def test_a_number_used_by_two_bodies_is_a_409_naming_them_and_body_picks_one(pub
 
 def test_a_number_with_a_slash_and_unreadable_numbers(pub_world: PubWorld) -> None:
     from certis.bodies.models import Scheme
-
-    from .conftest import cert_report
+    from certis.certificates.tests.conftest import cert_report
 
     cert_report(pub_world.world, Scheme.MANAGEMENT_SYSTEM, number="00124Q31234R1M/3200")
     assert get("/00124Q31234R1M/3200").json()["number"] == "00124Q31234R1M/3200"

@@ -21,12 +21,16 @@ from certis.accounts.models import Notification
 from certis.audit.models import AuditEvent, EventType
 from certis.bodies.models import Scheme
 from certis.certificates.models import Certificate, SuspectReport
-from certis.certificates.signing import Verdict, verify_code
+from certis.certificates.selectors.codes import verify_code
+from certis.certificates.signing import Verdict
+from certis.certificates.tests.conftest import CertWorld, cert_report
+from certis.certificates.tests.public_fixtures import (
+    SUSPENSION_REASON,
+    WITHDRAWAL_REASON,
+    PubWorld,
+    report_for,
+)
 from certis.core.testing import LOGIN, answer, client_for
-
-from .conftest import CertWorld, cert_report
-from .public_fixtures import *  # noqa: F403
-from .public_fixtures import SUSPENSION_REASON, WITHDRAWAL_REASON, PubWorld, report_for
 
 pytestmark = pytest.mark.django_db
 

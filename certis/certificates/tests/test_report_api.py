@@ -11,12 +11,10 @@ from django.test import Client
 
 from certis.accounts.models import Membership
 from certis.certificates.models import Certificate, ImportJob
+from certis.certificates.tests.conftest import CertWorld, cert_row
+from certis.certificates.tests.report_fixtures import cert_rows, csv_bytes, upload, xlsx_bytes
 from certis.core.testing import client_for
-from certis.core.tests.test_foundation import check
-
-from .conftest import CertWorld, cert_row
-from .report_fixtures import *  # noqa: F403
-from .report_fixtures import cert_rows, csv_bytes, upload, xlsx_bytes
+from certis.core.testing.openapi import check
 
 API = "/api/v1/certificate-reports"
 

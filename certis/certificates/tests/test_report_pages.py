@@ -14,13 +14,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from certis.bodies.models import Scheme
+from certis.certificates.files.workbooks import FIRST_DATA_ROW
 from certis.certificates.models import Certificate, ImportJob
-from certis.certificates.report_workbooks import FIRST_DATA_ROW
 from certis.certificates.schemes import FIELDS, required_fields, template_fields
-
-from .conftest import CertWorld, cert_report, cert_row
-from .report_fixtures import *  # noqa: F403
-from .report_fixtures import browse, cert_rows, csv_bytes, import_file, upload
+from certis.certificates.tests.conftest import CertWorld, cert_report, cert_row
+from certis.certificates.tests.report_fixtures import browse, cert_rows, csv_bytes, import_file, upload
 
 Status = ImportJob.Status
 

@@ -21,11 +21,16 @@ from django.urls import reverse
 
 from certis.certificates.models import Certificate, ImportJob
 from certis.certificates.schemes import FIELDS
+from certis.certificates.tests.conftest import CertWorld, cert_row
+from certis.certificates.tests.report_fixtures import (
+    bearer,
+    browse,
+    cert_rows,
+    csv_bytes,
+    import_file,
+    upload,
+)
 from certis.core.testing import LOGIN, answer
-
-from .conftest import CertWorld, cert_row
-from .report_fixtures import *  # noqa: F403
-from .report_fixtures import bearer, browse, cert_rows, csv_bytes, import_file, upload
 
 PEOPLE = ["staff", "other_staff", "supervisor", "anonymous"]
 

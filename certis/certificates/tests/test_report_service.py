@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from certis.audit.models import AuditEvent, EventType
 from certis.certificates.models import Certificate, Holder, StatusEvent
 from certis.certificates.rules import ReportContext, check_row
-from certis.certificates.services import expire_due_certificates, report_certificate
-
-from .conftest import CertWorld, cert_report, cert_row
+from certis.certificates.services.registry import expire_due_certificates, report_certificate
+from certis.certificates.tests.conftest import CertWorld, cert_report, cert_row
 
 
 def test_a_first_report_creates_the_certificate_and_its_holder(cert_world: CertWorld) -> None:
@@ -74,7 +73,7 @@ def test_an_expired_certificate_reported_with_a_later_expiry_is_renewed(cert_wor
 def test_the_service_refuses_a_withdrawn_certificate_even_if_the_rules_were_skipped(
     cert_world: CertWorld,
 ) -> None:
-    from certis.certificates.services import withdraw_certificate
+    from certis.certificates.services.registry import withdraw_certificate
 
     certificate = cert_report(cert_world)
     data, _errors = check_row(cert_row(), ReportContext.load(cert_world.body))

@@ -12,9 +12,8 @@ from certis.bodies.models import Scheme
 from certis.certificates.models import Certificate
 from certis.certificates.rules import ReportContext, check_row, parse_date
 from certis.certificates.schemes import required_fields
-from certis.certificates.services import withdraw_certificate
-
-from .conftest import CertWorld, cert_report, cert_row
+from certis.certificates.services.registry import withdraw_certificate
+from certis.certificates.tests.conftest import CertWorld, cert_report, cert_row
 
 
 def codes(world: CertWorld, body: Any = None, **row: Any) -> set[tuple[str, str]]:
@@ -145,7 +144,7 @@ def test_synthetic_rows_pass_every_rule(cert_world: CertWorld) -> None:
 
 
 def test_a_suspended_body_may_not_report(cert_world: CertWorld) -> None:
-    from certis.bodies.services.register import change_body_status
+    from certis.bodies.register.services import change_body_status
 
     change_body_status(
         acting_user=cert_world.supervisor, body=cert_world.body, status="suspended", reason="整改"

@@ -11,12 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certis.bodies.models import Scheme
-from certis.certificates import search
 from certis.certificates.models import Certificate
-from certis.certificates.search import Search, effective_status, find, guess_kind
-
-from .public_fixtures import *  # noqa: F403
-from .public_fixtures import OTHER_USCC, TRADITIONAL_USCC, PubWorld
+from certis.certificates.selectors import search
+from certis.certificates.selectors.search import Search, effective_status, find, guess_kind
+from certis.certificates.tests.public_fixtures import OTHER_USCC, TRADITIONAL_USCC, PubWorld
 
 pytestmark = pytest.mark.django_db
 

@@ -17,26 +17,25 @@ from hypothesis import strategies as st
 from certis.audit.models import AuditEvent, EventType
 from certis.certificates import signing
 from certis.certificates.models import Certificate, SigningKey
-from certis.certificates.services import (
+from certis.certificates.selectors.codes import verify_code
+from certis.certificates.services.keys import create_signing_key, revoke_signing_key, rotate_signing_key
+from certis.certificates.services.registry import (
     cancel_certificate,
     expire_due_certificates,
     suspend_certificate,
     withdraw_certificate,
 )
-from certis.certificates.signing import (
-    Reason,
-    Verdict,
-    code_for,
-    create_signing_key,
-    published_jwks,
-    revoke_signing_key,
-    rotate_signing_key,
-    verify_code,
-    verify_signature,
+from certis.certificates.signing import Reason, Verdict, code_for, published_jwks, verify_signature
+from certis.certificates.tests.code_fixtures import (
+    altered,
+    foreign_key,
+    header_of,
+    jwks_of,
+    payload_of,
+    sign_with,
+    with_payload,
 )
-
-from .code_fixtures import altered, foreign_key, header_of, jwks_of, payload_of, sign_with, with_payload
-from .conftest import CertWorld, cert_report
+from certis.certificates.tests.conftest import CertWorld, cert_report
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.utils import translation
 from certis.audit.models import AuditEvent, EventType
 from certis.bodies.models import Scheme
 from certis.certificates.models import Standard, number_key
-from certis.certificates.standard_services import (
+from certis.certificates.services.standards import (
     SEED,
     SeedStandard,
     add_missing_seed_standards,

@@ -17,9 +17,8 @@ from django.utils import translation
 from certis.audit.models import AuditEvent, EventType
 from certis.certificates.models import Certificate, SigningKey
 from certis.certificates.signing import code_for
-
-from .code_fixtures import altered, foreign_key, jwks_of, sign_with
-from .conftest import CertWorld
+from certis.certificates.tests.code_fixtures import altered, foreign_key, jwks_of, sign_with
+from certis.certificates.tests.conftest import CertWorld
 
 KEY = foreign_key("202606-offline")
 PAYLOAD = {

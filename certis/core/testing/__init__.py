@@ -57,4 +57,5 @@ def answer(response: Any) -> int | str:
         b"".join(response.streaming_content)
     if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")):
         return LOGIN
-    return response.status_code
+    status: int = response.status_code
+    return status

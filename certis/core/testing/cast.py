@@ -40,7 +40,7 @@ def regulator(db: Any) -> Organisation:
 
 @pytest.fixture
 def plan(db: Any, seed_text: str, regulator: Organisation) -> Any:
-    from certis.governance.notice import read_notice
+    from certis.governance.files.notice import read_notice
     from certis.governance.services.plan_import import import_plan
 
     return import_plan(

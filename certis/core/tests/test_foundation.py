@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from certis.audit.models import AuditEvent
+from certis.core.testing.openapi import check
 from certis.governance.models import Plan
 from certis.governance.services import work as services
 
@@ -95,46 +96,6 @@ def test_the_api_docs_serve_swagger_ui_from_local_static_files() -> None:
     tags = ASSET_TAG.findall(page)
     assert any("swagger-ui-bundle.js" in tag for tag in tags)
     assert [tag for tag in tags if "cdn" in tag.lower() or "http" in tag.lower()] == []
-
-
-def check(value: Any, schema: dict[str, Any], document: dict[str, Any], where: str = "$") -> None:
-    """The part of JSON Schema that Ninja's documents use: $ref, anyOf, enum, type, properties, required."""
-    if "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        return check(value, document["components"]["schemas"][name], document, where)
-    if "anyOf" in schema:
-        failures = []
-        for option in schema["anyOf"]:
-            try:
-                return check(value, option, document, where)
-            except AssertionError as error:
-                failures.append(str(error))
-        raise AssertionError(f"{where}: matches no option: {failures}")
-    if "enum" in schema:
-        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
-    types = {
-        "object": dict,
-        "array": list,
-        "string": str,
-        "integer": int,
-        "boolean": bool,
-        "null": type(None),
-    }
-    if "type" in schema:
-        assert isinstance(value, types[schema["type"]]), f"{where}: {value!r} is not {schema['type']}"
-        assert not (schema["type"] == "integer" and isinstance(value, bool)), f"{where}: bool for integer"
-    if schema.get("type") == "object":
-        assert set(schema.get("required", [])) <= set(value), f"{where}: missing {schema.get('required')}"
-        extra = schema.get("additionalProperties")
-        if not extra:
-            assert set(value) <= set(schema.get("properties", {})), f"{where}: undocumented keys"
-        for key, item in value.items():
-            item_schema = schema.get("properties", {}).get(key, extra)
-            check(item, item_schema, document, f"{where}.{key}")
-    if schema.get("type") == "array":
-        for index, item in enumerate(value):
-            check(item, schema["items"], document, f"{where}[{index}]")
-    return None
 
 
 def response_schema(document: dict[str, Any], path: str) -> dict[str, Any]:

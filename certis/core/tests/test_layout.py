@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,105 @@ def test_the_architecture_page_names_every_app() -> None:
     page = (CERTIS.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     apps = sorted(path.parent.name for path in CERTIS.glob("*/apps.py"))
     assert [app for app in apps if f"`{app}`" not in page] == []
+
+
+# Writes only in services: the ORM calls that change rows, and where they may be made.
+WRITES = {
+    "save",
+    "delete",
+    "create",
+    "bulk_create",
+    "bulk_update",
+    "update",
+    "get_or_create",
+    "update_or_create",
+}
+QUERYSET_STEPS = {
+    "objects",
+    "filter",
+    "exclude",
+    "all",
+    "select_for_update",
+    "select_related",
+    "only",
+    "using",
+}
+NOT_ORM = {
+    "super",
+    "_qr",
+    "segno",
+    "workbook",
+    "book",
+    "storage",
+    "default_storage",
+    "cache",
+    "session",
+    "digest",
+    "hasher",
+    "sha",
+}
+WRITERS = {"services", "migrations", "tests", "testing", "demo"}  # packages whose modules may write
+MAX_TOP_MODULES = 15
+
+
+def _receiver_names(node: ast.expr) -> list[str]:
+    """The names along an attribute chain: ``Model.objects.filter(...).update`` gives Model, objects, filter."""
+    names: list[str] = []
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            names.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Name):
+            names.append(node.id)
+            return names[::-1]
+        else:
+            return names[::-1]
+
+
+def orm_writes(tree: ast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        method = node.func.attr
+        if method not in WRITES:
+            continue
+        chain = _receiver_names(node.func.value)
+        if chain and chain[0] in NOT_ORM:
+            continue
+        if method in {"save", "delete"} or QUERYSET_STEPS & set(chain):
+            found.append((node.lineno, ".".join([*chain, method])))
+    return found
+
+
+def test_writes_only_in_services() -> None:
+    """No ``.save()``, ``.create()``, ``.update()``, ``.delete()``… on a model outside a ``services`` module
+    (migrations, tests and the demonstration data aside): docs/architecture.md, "Writes only in services"."""
+    outside: dict[str, list[str]] = {}
+    for path in python_modules():
+        parts = set(path.relative_to(CERTIS).with_suffix("").parts)
+        if WRITERS & parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        writes = [f"{line}: {call}" for line, call in orm_writes(tree)]
+        if writes:
+            outside[str(path.relative_to(CERTIS))] = writes
+    assert outside == {}
+
+
+def test_the_scan_sees_writes() -> None:
+    source = "def f(m, qs):\n    m.save()\n    M.objects.create(a=1)\n    qs.filter(a=1).update(b=2)\n    d.update(x)\n"
+    assert [call for _line, call in orm_writes(ast.parse(source))] == [
+        "m.save",
+        "M.objects.create",
+        "qs.filter.update",
+    ]
+
+
+@pytest.mark.parametrize(
+    "app", ["accounts", "audit", "core", "demo", "governance", "bodies", "certificates", "catalogue"]
+)
+def test_no_app_has_more_than_15_modules_at_its_top(app: str) -> None:
+    assert len(list((CERTIS / app).glob("*.py"))) <= MAX_TOP_MODULES

@@ -1,4 +1,4 @@
-"""Turn a read notice (:mod:`certis.governance.notice`) into a plan, or revise a plan from a newer notice.
+"""Turn a read notice (:mod:`certis.governance.files.notice`) into a plan, or revise a plan from a newer notice.
 
 The reader finds the structure; this module matches unit names to organisations (in either script),
 compares a notice with the plan already held, and writes in one transaction with its audit event.
@@ -14,15 +14,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from certis.accounts.models import Organisation
+from certis.accounts.models import Actor, Organisation
 from certis.accounts.services import create_organisation
 from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.core.text import normalize
 
+from ..files.notice import Notice
+from ..files.notice import Task as NoticeTask
 from ..models import Measure, Part, Plan, Position, Responsibility, Task
-from ..notice import Notice
-from ..notice import Task as NoticeTask
 
 UNIT_KINDS = (Organisation.Kind.DEPARTMENT, Organisation.Kind.AFFILIATE)
 _DEPARTMENT_ENDINGS = ("部", "室", "办", "委", "辦")
@@ -52,7 +52,7 @@ def existing_units(names: list[str]) -> dict[str, Organisation]:
 
 
 def resolve_units(
-    *, acting_user: Any, names: tuple[str, ...], parent: Organisation | None
+    *, acting_user: Actor, names: tuple[str, ...], parent: Organisation | None
 ) -> dict[str, Organisation]:
     """Every unit name of the notice mapped (by its normalised key) to an organisation, creating new ones."""
     units = existing_units(list(names))
@@ -255,7 +255,7 @@ def _write_task(plan: Plan, read: NoticeTask, parts: dict[int, Part], measures: 
 @transaction.atomic
 def import_plan(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     notice: Notice,
     source_text: str,
     source_name: str = "",
@@ -293,7 +293,7 @@ def import_plan(
 
 @transaction.atomic
 def revise_plan(
-    *, acting_user: Any, plan: Plan, notice: Notice, source_text: str, source_name: str = ""
+    *, acting_user: Actor, plan: Plan, notice: Notice, source_text: str, source_name: str = ""
 ) -> PlanDiff:
     """Apply a revised notice to its plan. Dropped tasks are withdrawn, not deleted; reports stay."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)

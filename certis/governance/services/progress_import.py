@@ -1,4 +1,4 @@
-"""Read a filled-in progress table (:func:`.excel.progress_table`) and file its rows as progress reports.
+"""Read a filled-in progress table (:func:`..files.excel.progress_table`) and file its rows as progress reports.
 
 The whole file is checked first and every problem is listed, with its row and column, so that a unit
 fixes its table once; only a file without problems is written, in one transaction. Rows left empty, and
@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from certis.accounts.models import Organisation
+from certis.accounts.models import Organisation, User
 from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.core.text import fold_width, normalize
 
-from .. import access, excel
+from .. import access, lifecycle
+from ..files import excel
 from ..models import Plan, Responsibility, Task, TaskStatus
 from . import work as services
 
@@ -202,7 +203,7 @@ def _report(cells: _Cells, task: Task | None, unit: Organisation | None) -> Prog
     percent = cells.read(excel.PERCENT, _percent, _("Give the percentage complete."))
     text = cells.read(excel.PROGRESS, lambda value: str(value).strip(), _("Describe the progress made."))
     reported_on = cells.read(excel.REPORTED_ON, _date, _("Give the date of the report."))
-    if status is not None and percent is not None and (reason := services.percent_mismatch(status, percent)):
+    if status is not None and percent is not None and (reason := lifecycle.percent_mismatch(status, percent)):
         cells.problem(excel.PERCENT, reason)
     if task is None or unit is None or cells.problems:
         return None
@@ -212,14 +213,14 @@ def _report(cells: _Cells, task: Task | None, unit: Organisation | None) -> Prog
 class _Reader:
     """Checks the rows of one file against one plan and one person, remembering what it has seen."""
 
-    def __init__(self, *, plan: Plan, acting_user: Any, headers: dict[str, str]) -> None:
+    def __init__(self, *, plan: Plan, acting_user: User, headers: dict[str, str]) -> None:
         self.plan, self.acting_user, self.headers = plan, acting_user, headers
         self.tasks = {task.number: task for task in plan.tasks.filter(withdrawn_at__isnull=True)}
         self.reporters: dict[int, dict[str, Organisation]] = {}
         for responsibility in Responsibility.objects.filter(
             task__plan=plan,
             task__withdrawn_at__isnull=True,
-            role__in=[Responsibility.Role.LEAD, Responsibility.Role.JOINT],
+            role__in=lifecycle.REPORTING_ROLES,
         ).select_related("unit"):
             self.reporters.setdefault(responsibility.task_id, {})[responsibility.unit.name_key] = (
                 responsibility.unit
@@ -295,7 +296,9 @@ class _Reader:
         return self.allowed[unit.pk]
 
 
-def read_progress_file(*, plan: Plan, file: Any, acting_user: Any) -> tuple[list[ProgressRow], list[Problem]]:
+def read_progress_file(
+    *, plan: Plan, file: Any, acting_user: User
+) -> tuple[list[ProgressRow], list[Problem]]:
     """The rows to file and every problem found; rows are only worth filing when there are no problems."""
     try:
         rows = _rows_of(file)
@@ -329,7 +332,7 @@ def _service_problems(error: ValidationError | PermissionDenied, row: ProgressRo
     return [Problem(row.row, "", message) for message in error.messages]
 
 
-def import_progress(*, acting_user: Any, plan: Plan, file: Any) -> tuple[int, list[Problem]]:
+def import_progress(*, acting_user: User, plan: Plan, file: Any) -> tuple[int, list[Problem]]:
     """File every row of the progress table, or none: the count filed and the problems found."""
     rows, problems = read_progress_file(plan=plan, file=file, acting_user=acting_user)
     if problems or not rows:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -16,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certis.accounts.models import Organisation
+from certis.accounts.models import Organisation, User, Visitor
 from certis.audit.models import EventType
 from certis.audit.services import changes, record
 
-from .. import access
+from .. import access, lifecycle
 from ..models import (
     AssessmentPeriod,
     Evidence,
@@ -34,16 +33,16 @@ from ..models import (
     Task,
     TaskStatus,
 )
-from ..notifications import notify_follow_up
+from .notifications import notify_follow_up
 
 
-def _require_office(user: Any) -> None:
+def _require_office(user: Visitor) -> None:
     if not access.can_manage(user):
         raise PermissionDenied(_("Only the leading-group office may do this."))
 
 
 @transaction.atomic
-def set_plan_published(*, acting_user: Any, plan: Plan, published: bool) -> Plan:
+def set_plan_published(*, acting_user: User, plan: Plan, published: bool) -> Plan:
     _require_office(acting_user)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_published != published:
@@ -55,7 +54,7 @@ def set_plan_published(*, acting_user: Any, plan: Plan, published: bool) -> Plan
 
 
 @transaction.atomic
-def schedule_task(*, acting_user: Any, task: Task, deadline: dt.date | None) -> Task:
+def schedule_task(*, acting_user: User, task: Task, deadline: dt.date | None) -> Task:
     _require_office(acting_user)
     task = Task.objects.select_for_update().get(pk=task.pk)
     before = {"deadline": task.deadline}
@@ -68,7 +67,7 @@ def schedule_task(*, acting_user: Any, task: Task, deadline: dt.date | None) -> 
 
 
 @transaction.atomic
-def add_milestone(*, acting_user: Any, task: Task, title: str, due_on: dt.date) -> Milestone:
+def add_milestone(*, acting_user: User, task: Task, title: str, due_on: dt.date) -> Milestone:
     _require_office(acting_user)
     milestone = Milestone.objects.create(task=task, title=title, due_on=due_on)
     record(EventType.MILESTONE_ADDED, actor=acting_user, target=task, data={"title": title, "due_on": due_on})
@@ -76,7 +75,7 @@ def add_milestone(*, acting_user: Any, task: Task, title: str, due_on: dt.date) 
 
 
 @transaction.atomic
-def complete_milestone(*, acting_user: Any, milestone: Milestone, completed_on: dt.date) -> Milestone:
+def complete_milestone(*, acting_user: User, milestone: Milestone, completed_on: dt.date) -> Milestone:
     task = milestone.task
     if not (access.can_manage(acting_user) or access.reporting_units(acting_user, task)):
         raise PermissionDenied(_("Only the office or the task's lead unit may complete its milestones."))
@@ -92,15 +91,6 @@ def complete_milestone(*, acting_user: Any, milestone: Milestone, completed_on: 
     return milestone
 
 
-def percent_mismatch(status: str, percent: int) -> str:
-    """Why a status and a percentage contradict each other, or "" when they agree."""
-    if status == TaskStatus.DONE and percent != 100:
-        return _("A task that is done is 100 percent complete.")
-    if status == TaskStatus.NOT_STARTED and percent != 0:
-        return _("A task not started is 0 percent complete.")
-    return ""
-
-
 def _check_report_values(status: str, percent: int, reported_on: dt.date, text: str) -> None:
     errors: dict[str, str] = {}
     if not text.strip():
@@ -109,7 +99,7 @@ def _check_report_values(status: str, percent: int, reported_on: dt.date, text: 
         errors["status"] = _("Unknown status.")
     if not 0 <= percent <= 100:
         errors["percent_complete"] = _("The percentage must be between 0 and 100.")
-    elif mismatch := percent_mismatch(status, percent):
+    elif mismatch := lifecycle.percent_mismatch(status, percent):
         errors["percent_complete"] = mismatch
     if reported_on > timezone.localdate():
         errors["reported_on"] = _("The date cannot be in the future.")
@@ -135,7 +125,7 @@ def _pick_unit(units: list[Organisation], unit: Organisation | None, message: st
 @transaction.atomic
 def report_progress(
     *,
-    acting_user: Any,
+    acting_user: User,
     task: Task,
     status: str,
     percent_complete: int,
@@ -152,8 +142,7 @@ def report_progress(
     )
     _check_report_values(status, percent_complete, reported_on, text)
     task = Task.objects.select_for_update().get(pk=task.pk)
-    if task.withdrawn_at is not None:
-        raise ValidationError(_("This task was withdrawn by a revised notice; it takes no more reports."))
+    lifecycle.check_takes_reports(task)
     report = ProgressReport.objects.create(
         task=task,
         unit=unit,
@@ -166,7 +155,7 @@ def report_progress(
     )
     _attach(report, files or [])
     before = {"status": task.status, "percent_complete": task.percent_complete}
-    if task.last_reported_at is None or reported_on >= task.last_reported_at:
+    if lifecycle.report_moves_task(task, reported_on):
         task.status, task.percent_complete, task.last_reported_at = status, percent_complete, reported_on
         task.save(update_fields=["status", "percent_complete", "last_reported_at"])
     after = {"status": task.status, "percent_complete": task.percent_complete}
@@ -183,7 +172,7 @@ def report_progress(
 @transaction.atomic
 def add_contribution(
     *,
-    acting_user: Any,
+    acting_user: User,
     task: Task,
     text: str,
     reported_on: dt.date,
@@ -199,8 +188,7 @@ def add_contribution(
         raise ValidationError({"reported_on": _("The date cannot be in the future.")})
     if not text.strip():
         raise ValidationError({"text": _("Say what was done.")})
-    if task.withdrawn_at is not None:
-        raise ValidationError(_("This task was withdrawn by a revised notice; it takes no more reports."))
+    lifecycle.check_takes_reports(task)
     report = ProgressReport.objects.create(
         task=task,
         unit=unit,
@@ -222,7 +210,7 @@ def add_contribution(
 
 @transaction.atomic
 def send_follow_up(
-    *, acting_user: Any, task: Task, message: str, due_on: dt.date, units: list[Organisation] | None = None
+    *, acting_user: User, task: Task, message: str, due_on: dt.date, units: list[Organisation] | None = None
 ) -> FollowUp:
     """督办: by default every unit of the task is asked to reply."""
     _require_office(acting_user)
@@ -248,7 +236,7 @@ def send_follow_up(
 
 
 @transaction.atomic
-def reply_to_follow_up(*, acting_user: Any, recipient: FollowUpRecipient, reply: str) -> FollowUpRecipient:
+def reply_to_follow_up(*, acting_user: User, recipient: FollowUpRecipient, reply: str) -> FollowUpRecipient:
     recipient = FollowUpRecipient.objects.select_for_update().select_related("follow_up").get(pk=recipient.pk)
     if not acting_user.memberships.filter(organisation=recipient.unit_id).exists():
         raise PermissionDenied(_("Only the unit the follow-up was sent to may reply."))
@@ -267,7 +255,7 @@ def reply_to_follow_up(*, acting_user: Any, recipient: FollowUpRecipient, reply:
 
 
 @transaction.atomic
-def close_follow_up(*, acting_user: Any, follow_up: FollowUp) -> FollowUp:
+def close_follow_up(*, acting_user: User, follow_up: FollowUp) -> FollowUp:
     _require_office(acting_user)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.closed_at is None:
@@ -279,7 +267,7 @@ def close_follow_up(*, acting_user: Any, follow_up: FollowUp) -> FollowUp:
 
 @transaction.atomic
 def open_assessment_period(
-    *, acting_user: Any, plan: Plan, name: str, starts_on: dt.date, ends_on: dt.date
+    *, acting_user: User, plan: Plan, name: str, starts_on: dt.date, ends_on: dt.date
 ) -> AssessmentPeriod:
     _require_office(acting_user)
     if ends_on < starts_on:
@@ -298,7 +286,7 @@ def open_assessment_period(
 
 @transaction.atomic
 def adjust_score(
-    *, acting_user: Any, period: AssessmentPeriod, unit: Organisation, points: Decimal, reason: str
+    *, acting_user: User, period: AssessmentPeriod, unit: Organisation, points: Decimal, reason: str
 ) -> ScoreAdjustment:
     _require_office(acting_user)
     if not reason.strip():

@@ -22,7 +22,7 @@ from django.utils import timezone
 from certis.accounts.models import Membership, Organisation, User
 from certis.audit.models import AuditEvent, EventType
 from certis.core.text import normalize
-from certis.governance.excel import (
+from certis.governance.files.excel import (
     DEADLINE,
     DIVISION_HEADERS,
     NUMBER,

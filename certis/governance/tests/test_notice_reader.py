@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from certis.governance.notice import (
+from certis.governance.files.notice import (
     EXPECTED_MEASURE_NUMBER,
     EXPECTED_PART,
     EXPECTED_PART_BEFORE_TASK,

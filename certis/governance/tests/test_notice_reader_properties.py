@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certis.core.text import normalize, to_simplified
-from certis.governance.notice import Member, Notice, NoticeError, read_notice
+from certis.governance.files.notice import Member, Notice, NoticeError, read_notice
 
 UNITS = (
     "认可部", "認可部", "法律部", "科标部", "科標部", "研究所", "认可中心", "認可中心", "协会", "協會",

@@ -19,8 +19,8 @@ from certis.accounts.models import Membership, Organisation, User
 from certis.audit.models import AuditEvent, EventType
 from certis.core.testing import client_for, person, unit
 from certis.core.text import normalize, to_simplified
+from certis.governance.files.notice import read_notice
 from certis.governance.models import Measure, Part, Plan, Position, ProgressReport, Responsibility, Task
-from certis.governance.notice import read_notice
 from certis.governance.services import work as services
 from certis.governance.services.plan_import import diff_plan, existing_units, find_plan_for, revise_plan
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from certis.catalogue.seed import load_seed
+from certis.catalogue.services.seed import load_seed
 
 
 class Command(BaseCommand):

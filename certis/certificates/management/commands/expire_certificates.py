@@ -19,7 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from certis.certificates.services import expire_due_certificates
+from certis.certificates.services.registry import expire_due_certificates
 
 
 def _day(value: str) -> dt.date:

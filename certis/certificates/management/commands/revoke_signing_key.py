@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from certis.certificates.key_commands import acting_user, run_service
+from certis.certificates.management.keys import acting_user, run_service
 from certis.certificates.models import SigningKey
-from certis.certificates.signing import revoke_signing_key
+from certis.certificates.services.keys import revoke_signing_key
 
 
 class Command(BaseCommand):

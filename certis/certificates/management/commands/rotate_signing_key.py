@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from certis.certificates.key_commands import acting_user, run_service
-from certis.certificates.signing import rotate_signing_key
+from certis.certificates.management.keys import acting_user, run_service
+from certis.certificates.services.keys import rotate_signing_key
 
 
 class Command(BaseCommand):

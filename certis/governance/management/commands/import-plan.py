@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from certis.accounts.models import Organisation, User
-from certis.governance.notice import Notice, NoticeError, read_notice
+from certis.governance.files.notice import Notice, NoticeError, read_notice
+from certis.governance.models import Plan
 from certis.governance.services.plan_import import (
     PlanDiff,
     diff_plan,
@@ -77,7 +78,7 @@ class Command(BaseCommand):
                 )
             )
 
-    def _print_dry_run(self, notice: Notice, plan: Any, same: bool, as_json: bool) -> None:
+    def _print_dry_run(self, notice: Notice, plan: Plan | None, same: bool, as_json: bool) -> None:
         summary = notice.as_json()
         if plan is not None:
             summary["existing_plan"] = plan.pk
@@ -90,7 +91,7 @@ class Command(BaseCommand):
                 f"{len(notice.tasks)} tasks, units: {'、'.join(notice.units())}"
             )
 
-    def _revise(self, plan: Any, notice: Notice, text: str, name: str, user: Any, yes: bool) -> None:
+    def _revise(self, plan: Plan, notice: Notice, text: str, name: str, user: User | None, yes: bool) -> None:
         diff = diff_plan(plan, notice)
         self._describe(diff)
         if not yes and not (

@@ -1,0 +1,6 @@
+"""``certis ledger-worker [--interval S] [--once]``: the command lives in ``certis.ledger.commands`` (a module name with a hyphen
+is not importable by the import statement)."""
+
+from certis.ledger.commands import WorkerCommand as Command
+
+__all__ = ["Command"]
