@@ -23,8 +23,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certis.accounts.models import Membership, Organisation, User
+from certis.audit.models import AuditEvent
 from certis.bodies.applications import services
-from certis.bodies.models import Application, Body, Scheme
+from certis.bodies.models import Application, Body, Decision, Scheme
 from certis.bodies.register import services as register
 from certis.bodies.register.services import Scope
 from certis.core.identifiers import make_uscc
@@ -252,3 +253,22 @@ def to_published(cast: Cast, application: Application, start: str = "2026-03-03"
 @pytest.fixture
 def app_cast(app_staff: User, app_official: User, app_reviewer: User) -> Cast:
     return Cast(staff=app_staff, official=app_official, reviewer=app_reviewer)
+
+
+def events(application: Application) -> list[tuple[str, str | None]]:
+    rows = AuditEvent.objects.filter(target_type="bodies.application", target_id=str(application.pk))
+    return [(e.event_type, e.actor.username if e.actor else None) for e in rows.order_by("created_at", "id")]
+
+
+def snapshot(application: Application) -> tuple[Any, ...]:
+    application.refresh_from_db()
+    return (
+        application.stage,
+        application.returned_from,
+        application.closed_at,
+        list(application.periods.values_list("stage", "ended_at", "working_days")),
+        application.missing_items.count(),
+        application.reviews.count(),
+        Decision.objects.filter(application=application).count(),
+        AuditEvent.objects.count(),
+    )

@@ -14,7 +14,7 @@ from certis.accounts.models import Organisation, User
 from certis.accounts.services import issue_api_token
 from certis.audit.models import AuditEvent, EventType
 from certis.bodies.applications.api import router
-from certis.bodies.models import Application, Body, Decision, StagePeriod
+from certis.bodies.models import Application, Body, StagePeriod
 from certis.core.testing import client_for
 
 from .fixtures import (
@@ -28,25 +28,6 @@ from .fixtures import (
 
 pytestmark = pytest.mark.django_db
 Stage = Application.Stage
-
-
-def events(application: Application) -> list[tuple[str, str | None]]:
-    rows = AuditEvent.objects.filter(target_type="bodies.application", target_id=str(application.pk))
-    return [(e.event_type, e.actor.username if e.actor else None) for e in rows.order_by("created_at", "id")]
-
-
-def snapshot(application: Application) -> tuple[Any, ...]:
-    application.refresh_from_db()
-    return (
-        application.stage,
-        application.returned_from,
-        application.closed_at,
-        list(application.periods.values_list("stage", "ended_at", "working_days")),
-        application.missing_items.count(),
-        application.reviews.count(),
-        Decision.objects.filter(application=application).count(),
-        AuditEvent.objects.count(),
-    )
 
 
 # --- pages ---------------------------------------------------------------------------------------------------

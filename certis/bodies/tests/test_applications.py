@@ -18,7 +18,7 @@ from django.utils import translation
 from certis.accounts.models import Notification, Organisation, User
 from certis.audit.models import AuditEvent, EventType
 from certis.bodies.applications import services
-from certis.bodies.models import Application, Body, Decision, Document, DocumentVersion, Scheme
+from certis.bodies.models import Application, Body, Document, DocumentVersion, Scheme
 from certis.bodies.register.services import Scope
 
 from .fixtures import (
@@ -27,10 +27,12 @@ from .fixtures import (
     accredit,
     at,
     docx,
+    events,
     jpg,
     make_uscc,
     pdf,
     png,
+    snapshot,
     submit_new_body,
     to_decision,
     to_published,
@@ -39,25 +41,6 @@ from .fixtures import (
 
 pytestmark = pytest.mark.django_db
 Stage = Application.Stage
-
-
-def events(application: Application) -> list[tuple[str, str | None]]:
-    rows = AuditEvent.objects.filter(target_type="bodies.application", target_id=str(application.pk))
-    return [(e.event_type, e.actor.username if e.actor else None) for e in rows.order_by("created_at", "id")]
-
-
-def snapshot(application: Application) -> tuple[Any, ...]:
-    application.refresh_from_db()
-    return (
-        application.stage,
-        application.returned_from,
-        application.closed_at,
-        list(application.periods.values_list("stage", "ended_at", "working_days")),
-        application.missing_items.count(),
-        application.reviews.count(),
-        Decision.objects.filter(application=application).count(),
-        AuditEvent.objects.count(),
-    )
 
 
 # --- the whole way -------------------------------------------------------------------------------------------
