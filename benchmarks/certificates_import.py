@@ -16,7 +16,11 @@ are entered through the services. The file is a CSV (UTF-8, headed by the field 
 2. ``reimport`` (unless ``--no-reimport``): the same file again, every row an update (idempotency: no
    certificate is added);
 3. ``raw_copy``: ``COPY … FROM STDIN (FORMAT csv)`` of the same bytes into an unlogged table of text columns;
-4. ``indexed_copy``, for reference: the certificates the import made, already in the table's shape, copied by
+4. ``without_log`` (with ``--compare-log``): the certificates, holders, status events and the public log
+   emptied (``TRUNCATE``), the same import again with the public log's append switched off, so the log's
+   share of the import (``log_overhead``: the import's time with the log over without, minus one) is measured
+   in the same run, on the same work;
+5. ``indexed_copy``, for reference: the certificates the import made, already in the table's shape, copied by
    ``COPY`` into an empty table made ``LIKE certificates_certificate INCLUDING ALL`` with the same foreign keys
    (its indexes, the trigram ones of the public search included, and its checks), then committed. No import
    that keeps the registry's indexes can be faster than that.
@@ -173,6 +177,26 @@ def run_import(path: Path, body: Any, staff: Any) -> dict[str, Any]:
     }
 
 
+def without_log(path: Path, body: Any, staff: Any) -> dict[str, Any]:
+    """The import again on emptied tables, with ``services.ledger.log_import`` switched off."""
+    from django.db import connection
+
+    from certis.certificates.services import import_apply
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE certificates_statusevent, certificates_certificate, certificates_holder, "
+            "ledger_entry RESTART IDENTITY CASCADE"
+        )
+        cursor.execute("UPDATE ledger_loghead SET next_index = 0 WHERE id = 1")
+    original = import_apply.ledger.log_import
+    import_apply.ledger.log_import = lambda job_id, *, since: None  # type: ignore[assignment]
+    try:
+        return run_import(path, body, staff)
+    finally:
+        import_apply.ledger.log_import = original
+
+
 def raw_copy(path: Path, columns: list[str]) -> dict[str, Any]:
     """COPY the same bytes into a bare unlogged table of text columns."""
     from django.db import connection
@@ -248,6 +272,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--no-reimport", action="store_true", help="skip the second import of the same file")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the first import to FILE")
+    parser.add_argument(
+        "--compare-log", action="store_true", help="import again without the public log, on emptied tables"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith(("postgres://", "postgresql://")):
@@ -283,6 +310,13 @@ def main() -> None:
         if not args.no_reimport:
             results["reimport"] = run_import(path, body, staff)
             _show("reimport (all updates)", results["reimport"])
+        if args.compare_log:
+            results["without_log"] = without_log(path, body, staff)
+            _show("import without the public log", results["without_log"])
+            results["log_overhead"] = round(
+                results["import"]["seconds"] / results["without_log"]["seconds"] - 1, 3
+            )
+            print(f"the public log adds {results['log_overhead']:.1%} to the import", flush=True)
         results["raw_copy"] = raw_copy(path, list(FIELDS))
         _show("raw COPY", results["raw_copy"])
         results["indexed_copy"] = indexed_copy(Path(work), results["import"]["job"])

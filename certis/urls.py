@@ -9,6 +9,7 @@ from .api import api
 from .ledger.urls import log_patterns, page_patterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("certis.portal.urls")),
     path("", include("certis.core.urls")),
     path("accounts/", include("certis.accounts.urls")),
     path("audit/", include("certis.audit.urls")),

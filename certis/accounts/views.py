@@ -13,12 +13,13 @@ from certis.core.http import AuthenticatedRequest
 
 from . import services
 from .access import Role
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, LoginForm
 from .models import ApiToken, Membership, Organisation
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
 

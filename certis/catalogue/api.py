@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -28,13 +28,17 @@ from pydantic import BaseModel
 from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken, Organisation, User
 from certis.certificates.models import number_key
+from certis.core.apischema import Text
 
 from . import access, selectors
 from .models import DeclarationStatus, ImportCheck, Lane, RiskLevel, Route, SelfDeclaration, Verdict
 from .services import check_import
 from .services.import_checks import MAX_LINES
 
-Scalar = str | int | float | None
+# A line's cells as a customs system sends them: text, or a number (an HS code or a quantity) no larger
+# than a JSON number keeps exactly. A cell's text is not refused here: a line that cannot be read (a NUL in
+# it too) is a line with the verdict invalid.
+Scalar = str | Annotated[int, Field(ge=-(2**53), le=2**53)] | float | None
 
 
 router = Router(tags=["catalogue"])
@@ -57,9 +61,14 @@ class LineIn(BaseModel):
 
 
 class ImportCheckIn(Schema):
-    reference: str = Field("", max_length=64, description="The customs declaration's number.")
+    reference: Text = Field("", max_length=64, description="The customs declaration's number.")
     declared_on: dt.date | None = Field(None, description="The day the goods are declared; today if absent.")
-    importer_uscc: str = Field("", max_length=64, description="The importer of every line that names none.")
+    importer_uscc: Text = Field(
+        "",
+        max_length=64,
+        description="The importer of every line that names none.",
+        examples=["91440606722473701M"],
+    )
     lines: list[LineIn] = Field(..., min_length=1, max_length=MAX_LINES)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certis.bodies.models import Body
+from certis.core.apischema import RefusesControlCharacters
 
 from .models import Adjustment, Category, LimitQuantity, RiskLevel, Route
 from .services.import_checks import MAX_LINES
@@ -202,7 +203,7 @@ class DeclarationForm(forms.Form):
         return [part.strip() for part in text.replace("；", ";").split(";") if part.strip()]
 
 
-class ImportCheckForm(forms.Form):
+class ImportCheckForm(RefusesControlCharacters, forms.Form):
     reference = forms.CharField(
         label=_("Declaration number"), max_length=64, required=False, validators=[_no_nul]
     )

@@ -193,3 +193,11 @@ def status_condition(status: str, today: dt.date) -> Q:
 def is_current(certificate: Certificate, today: dt.date) -> bool:
     """Valid today: the only standing under which the certificate may be relied on (and marks issued)."""
     return effective_status(certificate.status, certificate.expires_on, today) == Status.VALID
+
+
+def event_word(from_status: str, to_status: str) -> str:
+    """What a status move is called in the public log: suspended, reinstated, renewed, withdrawn,
+    cancelled or expired."""
+    if to_status == Status.VALID:
+        return "renewed" if from_status == Status.EXPIRED else "reinstated"
+    return str(to_status)

@@ -93,6 +93,7 @@ class ImportJob(models.Model):
 
     ``rows_done`` counts the rows checked so far, for the progress bar; ``errors`` keeps the first bad rows for
     the page, and ``report`` the whole report of bad rows (row, field, reason) as a file to download.
+    ``heartbeat_at`` is when the process running the job last showed it was alive.
     """
 
     class Format(models.TextChoices):
@@ -126,6 +127,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Moved by the process running the job while it reads rows (at most about once a second); a running job
+    # whose heartbeat stopped was lost with its process, and ``imports.reclaim_lost_jobs`` fails it.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate import")

@@ -7,7 +7,7 @@ from django.utils import translation
 from django_tasks import task
 
 from certis.certificates.models import ImportJob
-from certis.certificates.services.imports import run_job, runs_inline
+from certis.certificates.services.imports import reclaim_lost_jobs, run_job, runs_inline
 from certis.certificates.services.registry import expire_due_certificates
 
 
@@ -18,6 +18,14 @@ def run_import_job(job_id: int, language: str = "") -> str:
     does nothing."""
     job = run_job(job_id, language=language)
     return job.status if job is not None else "not claimed"
+
+
+@task()
+def reclaim_import_jobs() -> int:
+    """Fail the import jobs lost with their process (``imports.reclaim_lost_jobs``); how many. Every claim runs
+    it too; enqueue this every few minutes, or run ``certis reclaim_import_jobs`` from cron, so that a lost
+    job is failed even when no new file arrives."""
+    return reclaim_lost_jobs()
 
 
 @task()

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "certis.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from certis.core import ratelimit  # noqa: F401 (registers its deploy check)

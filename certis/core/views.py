@@ -4,15 +4,11 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from certis import __version__
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    from certis.governance.selectors import home_summary
-
-    return render(request, "core/home.html", home_summary(request.user))
 
 
 @never_cache
@@ -36,6 +32,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):  # the API answers in JSON, even for an address it does not have
+        with translation.override(translation.get_language_from_request(request)):  # as the API does
+            detail = _("Not found.")
+        return JsonResponse({"detail": detail}, status=404, json_dumps_params={"ensure_ascii": False})
     return render(request, "core/error.html", {"status": 404}, status=404)
 
 

@@ -16,12 +16,12 @@ from .verifier import VerificationError, verify_log
 
 
 class WorkerCommand(BaseCommand):
-    help = "Integrate new ledger entries and sign a checkpoint every few seconds; audit the log hourly."
+    help = "Integrate new ledger entries and sign a checkpoint every few seconds; audit the log every five minutes."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=5.0, help="Seconds between integrations.")
         parser.add_argument(
-            "--audit-every", type=float, default=3600.0, help="Seconds between audits; 0: never."
+            "--audit-every", type=float, default=300.0, help="Seconds between audits; 0: never."
         )
         parser.add_argument(
             "--once", action="store_true", help="Integrate once (and audit with --audit) and stop."

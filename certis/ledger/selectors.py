@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import struct
 from collections.abc import Mapping
@@ -73,3 +74,23 @@ def latest_entry_for(subject: Mapping[str, str]) -> Entry | None:
     """The last entry about a record, e.g. ``latest_entry_for({"certificate": "2025010101000001"})``."""
     kind, subject_id = subject_key(subject)
     return Entry.objects.filter(subject_kind=kind, subject_id=subject_id).order_by("-index").first()
+
+
+def proof_for(subject: Mapping[str, str]) -> dict[str, object] | None:
+    """What a page or an answer shows of a record's place in the log: its latest entry (index and exact
+    bytes) and, once a checkpoint covers it, the RFC 6962 inclusion proof against the latest checkpoint
+    (base64 hashes, nearest the leaf first) with that checkpoint's size and root. None for a record the log
+    does not hold; ``tree_size`` None while the entry waits for the next checkpoint (seconds)."""
+    entry = latest_entry_for(subject)
+    if entry is None:
+        return None
+    found: dict[str, object] = {"index": entry.index, "entry": entry.data}
+    checkpoint = latest_checkpoint()
+    if checkpoint is None or entry.index >= checkpoint.size:
+        return found | {"tree_size": None, "root_hash": None, "inclusion_proof": []}
+    path = inclusion_proof(entry.index, checkpoint.size)
+    return found | {
+        "tree_size": checkpoint.size,
+        "root_hash": base64.b64encode(bytes(checkpoint.root_hash)).decode(),
+        "inclusion_proof": [base64.b64encode(step).decode() for step in path],
+    }

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "axes",
+    "csp",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -43,10 +44,12 @@ INSTALLED_APPS = [
     "certis.certificates",
     "certis.catalogue",
     "certis.ledger",
+    "certis.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "certis.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "certis.core.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "certis.urls"
@@ -72,7 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "certis.core.context_processors.navigation",
+                "certis.portal.navigation.navigation",
             ],
         },
     }
@@ -108,15 +112,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lock an account out after repeated failed logins (django-axes).
+# Lock an account out after repeated failed logins (django-axes), counted per account *and* address: five
+# wrong passwords lock that account from that address only, so someone elsewhere cannot lock an office out of
+# its own accounts by typing their names. Guessing from many addresses meets LOGIN_ACCOUNT_CEILING
+# (certis.accounts.ceiling). The address is the rate limits' (certis.core.ratelimit.client_address, which
+# honours NINJA_NUM_PROXIES): behind a proxy, set it, or every caller has the proxy's address.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-# By account, whatever the address: guessing one person's password from many machines is the threat here.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "certis.core.ratelimit.client_address"
+LOGIN_ACCOUNT_CEILING = env_str("LOGIN_ACCOUNT_CEILING", "50/15min")
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -146,6 +154,59 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Caches, rate limits and login lockouts. With REDIS_URL (production) they are in Redis, shared by every worker
+# process and server, so that a limit holds across all of them; without it, in each process's memory
+# (development and tests on one machine). CACHE_KEY_PREFIX separates several sites sharing one Redis.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"REDIS_URL must start with redis://, rediss:// or unix://; got {REDIS_URL!r}."
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "certis"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Lockouts in Redis too (axes' cache handler): they are short-lived counters that Redis expires by itself
+    # at the end of the cool-off, read on every login from every server, with no table to grow or clean.
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "certis"}}
+
+# Content-Security-Policy (django-csp): everything from this site only, no inline script and no <style>
+# element of any kind (scripts and style sheets are static files: htmx, Swagger UI, certis/*.js, *.css).
+# Style attributes are allowed: bars and charts are sized in them from data.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The public pages limited like the public API, per address (certis.core.middleware.RateLimitMiddleware):
+# view name → the name of the rate setting. They share the API's anonymous allowance.
+RATE_LIMITED_VIEWS = {
+    "certificates:search": "CERTIFICATES_ANON_RATE",
+    "certificates:detail": "CERTIFICATES_ANON_RATE",
+    "certificates:verify": "CERTIFICATES_ANON_RATE",
+}
 
 LOGGING = {
     "version": 1,
@@ -194,7 +255,7 @@ CERTIFICATES_IMPORT_MAX_ROWS = env_int("CERTIFICATES_IMPORT_MAX_ROWS", 1_000_000
 
 # Public verification API (certificates app): requests allowed per caller, as "count/period" (period s, min,
 # hour or day). Anonymous callers are counted by address, callers with an organisation's API token by token.
-# Counted in the default cache: per process unless CACHES names a shared one.
+# Counted in the default cache (Redis with REDIS_URL); the public pages count against the anonymous rate too.
 CERTIFICATES_ANON_RATE = env_str("CERTIFICATES_ANON_RATE", "120/min")
 CERTIFICATES_TOKEN_RATE = env_str("CERTIFICATES_TOKEN_RATE", "6000/min")
 # How many reverse proxies stand in front of Certis and append to X-Forwarded-For: the caller's address is

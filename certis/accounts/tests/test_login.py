@@ -29,7 +29,7 @@ def test_the_right_password_logs_in(clerk: User) -> None:
     client = Client()
     response = log_in(client, "pw-clerk")
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
     assert client.get(reverse("accounts:profile")).context["user"] == clerk
 
 
@@ -43,7 +43,9 @@ def test_a_wrong_password_shows_the_form_again(clerk: User) -> None:
 
 
 @pytest.mark.django_db
-def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(clerk: User) -> None:
+def test_five_wrong_passwords_lock_the_account_from_that_address_even_against_the_right_one(
+    clerk: User,
+) -> None:
     client = Client()
     for _attempt in range(4):
         assert log_in(client, "wrong").status_code == 200
@@ -51,7 +53,7 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(clerk:
     assert locked.status_code == 429
     assert "accounts/locked_out.html" in [template.name for template in locked.templates]
 
-    again = log_in(Client(), "pw-clerk")  # another machine, the right password: still locked
+    again = log_in(Client(), "pw-clerk")  # the same address, the right password: still locked
     assert again.status_code == 429
     with translation.override("zh-hans"):
         assert escape(gettext("Account locked")) in again.content.decode()
@@ -76,7 +78,7 @@ def test_locking_one_account_leaves_the_others_alone(clerk: User) -> None:
 
 @pytest.mark.django_db
 def test_pages_speak_simplified_chinese_even_to_an_english_browser() -> None:
-    response = Client().get(reverse("core:home"), headers={"accept-language": "en"})
+    response = Client().get(reverse("portal:home"), headers={"accept-language": "en"})
     assert response.status_code == 200
     assert response["Content-Language"] == "zh-hans"
     assert '<html lang="zh-hans">' in response.content.decode()
@@ -85,9 +87,9 @@ def test_pages_speak_simplified_chinese_even_to_an_english_browser() -> None:
 @pytest.mark.django_db
 def test_choosing_english_switches_the_pages_to_english() -> None:
     client = Client()
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:home")})
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("portal:home")})
     assert response.status_code == 302
-    page = client.get(reverse("core:home"))
+    page = client.get(reverse("portal:home"))
     assert page["Content-Language"] == "en"
     assert '<html lang="en">' in page.content.decode()
 
@@ -96,5 +98,5 @@ def test_choosing_english_switches_the_pages_to_english() -> None:
 def test_an_unknown_language_cookie_falls_back_to_chinese() -> None:
     client = Client()
     client.cookies["django_language"] = "fr"
-    page = client.get(reverse("core:home"))
+    page = client.get(reverse("portal:home"))
     assert '<html lang="zh-hans">' in page.content.decode()

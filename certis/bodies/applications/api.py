@@ -16,12 +16,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from certis.accounts.api_auth import TokenAuth
 from certis.accounts.models import ApiToken, User
+from certis.core.apischema import BoundedLimitOffset, MultilineText, Text
 
 from ..models import Application, Decision
 from ..register.services import Scope
@@ -90,9 +91,9 @@ class ApplicationOut(Schema):
 
 
 class ScopeLine(Schema):
-    scheme: str = ""
-    category: str
-    standards: str = ""
+    scheme: Text = ""
+    category: Text
+    standards: Text = ""
 
 
 class MissingOut(Schema):
@@ -155,20 +156,20 @@ class ApplicationDetailOut(ApplicationOut):
 
 
 class ParticularsIn(Schema):
-    name: str
-    uscc: str
-    address: str
-    region: str
+    name: Text
+    uscc: Text = Field(examples=["91440606722473701M"])
+    address: Text
+    region: Text
 
 
 class ApplicationChangesIn(Schema):
-    name: str = ""
-    address: str = ""
+    name: Text = ""
+    address: Text = ""
 
 
 class ApplicationIn(Schema):
     kind: Application.Kind
-    summary: str = ""
+    summary: MultilineText = ""
     body: ParticularsIn | None = None
     scope: list[ScopeLine] = []
     changes: ApplicationChangesIn | None = None
@@ -205,7 +206,7 @@ def _error(error: ValidationError) -> dict[str, Any]:
 
 
 @router.get("", response=list[ApplicationOut], summary="The organisation's applications")
-@paginate
+@paginate(BoundedLimitOffset)
 def list_applications(request: HttpRequest) -> Any:
     return _own(request).prefetch_related("periods").order_by("-submitted_at", "-pk")
 
@@ -250,7 +251,7 @@ def submit(request: HttpRequest, payload: ApplicationIn) -> Status[Any]:
     response={201: VersionOut, 400: ApplicationErrorOut, 403: ApplicationErrorOut},
     summary="Upload a document (or a new version of one) to an application",
 )
-def upload(request: HttpRequest, reference: str, title: Form[str], file: File[UploadedFile]) -> Status[Any]:
+def upload(request: HttpRequest, reference: str, title: Form[Text], file: File[UploadedFile]) -> Status[Any]:
     token = _token(request)
     application = get_object_or_404(_own(request), reference=reference)
     try:

@@ -11,18 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from certis.accounts.access import Role, regulator_people
 from certis.accounts.models import Organisation, User
+from certis.core.apischema import RefusesControlCharacters
 from certis.core.text import normalize
 
 from ..models import Application, Body, Decision, ReviewAssignment, Scheme
 from ..register.services import Scope
-from .lifecycle import LISTED_KINDS
+from .lifecycle import LISTED_KINDS, first_kinds_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
 Kind = Application.Kind
 
 
-class NewApplicationForm(forms.Form):
+class NewApplicationForm(RefusesControlCharacters, forms.Form):
     applicant = forms.ModelChoiceField(label=_("Applying organisation"), queryset=Organisation.objects.none())
     kind = forms.ChoiceField(label=_("The application is for"), choices=Kind.choices)
     summary = forms.CharField(
@@ -119,7 +120,7 @@ class NewApplicationDocumentsForm(forms.Form):
     )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(RefusesControlCharacters, forms.Form):
     """An act with nothing to fill in (accept, complete the review, issue, publish)."""
 
     def __init__(self, *args: Any, application: Application | None = None, **kwargs: Any) -> None:
@@ -205,7 +206,7 @@ class AccreditationForm(ConfirmForm):
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(RefusesControlCharacters, forms.Form):
     stage = forms.ChoiceField(
         label=_("Stage"), required=False, choices=[("", _("Any stage")), *Application.Stage.choices]
     )
@@ -233,15 +234,9 @@ class FiguresForm(forms.Form):
         return cleaned
 
 
-BODY_KINDS_APPLYING = {
-    Organisation.Kind.CERTIFICATION_BODY: (Kind.APPROVAL,),
-    Organisation.Kind.LAB: (Kind.LAB_QUALIFICATION,),
-}
-
-
 def kinds_for(organisation: Organisation) -> tuple[str, ...]:
     """What the organisation may apply for: a first approval before it is listed, the rest afterwards."""
     body = Body.objects.filter(organisation=organisation).first()
     if body is None or body.status == Body.Status.APPLYING:
-        return BODY_KINDS_APPLYING.get(Organisation.Kind(organisation.kind), ())
+        return first_kinds_for(organisation.kind)
     return LISTED_KINDS

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from certis.accounts.models import Organisation
+
 from ..models import Application, Body, Decision
 
 Stage = Application.Stage
@@ -78,6 +80,16 @@ DECISION_LEADS_TO = {Decision.Outcome.APPROVE: Stage.ISSUING, Decision.Outcome.R
 NEW_BODY_KINDS = {Kind.APPROVAL: Body.Kind.CERTIFICATION_BODY, Kind.LAB_QUALIFICATION: Body.Kind.LAB}
 APPROVING_KINDS = (Kind.APPROVAL, Kind.LAB_QUALIFICATION, Kind.RENEWAL)
 LISTED_KINDS = (Kind.RENEWAL, Kind.EXTENSION, Kind.CHANGE)
+# Who makes a first application: a certification body applies for approval, a lab for qualification.
+FIRST_APPLICANTS: dict[str, str] = {
+    Kind.APPROVAL: Organisation.Kind.CERTIFICATION_BODY,
+    Kind.LAB_QUALIFICATION: Organisation.Kind.LAB,
+}
+
+
+def first_kinds_for(organisation_kind: str) -> tuple[str, ...]:
+    """The first applications an organisation of this kind may make (none for the others)."""
+    return tuple(kind for kind, applicant in FIRST_APPLICANTS.items() if applicant == organisation_kind)
 
 
 def is_open_to(move: str, stage: str) -> bool:

@@ -57,6 +57,7 @@ from . import access
 from .lifecycle import (
     APPROVING_KINDS,
     CLOSED_STAGES,
+    FIRST_APPLICANTS,
     FIRST_STAGE,
     NEW_BODY_KINDS,
     is_for_body,
@@ -102,6 +103,14 @@ def _require_stage(application: Application, action: str, what: str) -> None:
 
 def _require_staff(user: User) -> None:
     _require(access.is_approval_staff(user), _("Only approval staff may do this."))
+
+
+def _staff_takes(acting_user: User, application: Application, action: str, what: str) -> Application:
+    """The application, locked, for a move that only approval staff make and that its stage allows."""
+    _require_staff(acting_user)
+    application = _locked(application)
+    _require_stage(application, action, what)
+    return application
 
 
 def _require_applicant(user: User, organisation: Organisation | int) -> None:
@@ -241,9 +250,9 @@ def _check_changes(body: Body, requested: dict[str, str]) -> tuple[dict[str, str
 
 def _kind_problem(kind: str, applicant: Organisation, body: Body | None) -> str:
     """Why this organisation cannot make this kind of application, or ""."""
-    if kind == Kind.APPROVAL and applicant.kind != Organisation.Kind.CERTIFICATION_BODY:
-        return _("Only a certification body applies for approval; a lab applies for qualification.")
-    if kind == Kind.LAB_QUALIFICATION and applicant.kind != Organisation.Kind.LAB:
+    if kind in FIRST_APPLICANTS and applicant.kind != FIRST_APPLICANTS[kind]:
+        if kind == Kind.APPROVAL:
+            return _("Only a certification body applies for approval; a lab applies for qualification.")
         return _("Only an inspection and testing body (lab) applies for qualification.")
     if kind in NEW_BODY_KINDS and body is not None and body.status != Body.Status.APPLYING:
         return _("%(body)s is already approved: apply for renewal, extension of scope or a change.") % {
@@ -426,9 +435,7 @@ def upload_document(
 def accept_application(
     *, acting_user: User, application: Application, now: dt.datetime | None = None
 ) -> Application:
-    _require_staff(acting_user)
-    application = _locked(application)
-    _require_stage(application, "accept", _("Accepting the application"))
+    application = _staff_takes(acting_user, application, "accept", _("Accepting the application"))
     _move(application, next_stage(application, "accept"), _now(now), "accepted")
     _event(EventType.APPLICATION_ACCEPTED, acting_user, application)
     _notify_after_commit(application, "accepted")
@@ -504,9 +511,7 @@ def supplement_application(
 def assign_reviewer(
     *, acting_user: User, application: Application, reviewer: User, now: dt.datetime | None = None
 ) -> ReviewAssignment:
-    _require_staff(acting_user)
-    application = _locked(application)
-    _require_stage(application, "assign_reviewer", _("Assigning a reviewer"))
+    application = _staff_takes(acting_user, application, "assign_reviewer", _("Assigning a reviewer"))
     if not access.is_reviewer(reviewer):
         raise ValidationError(
             {"reviewer": _("%(person)s is not a technical reviewer.") % {"person": reviewer}}
@@ -571,9 +576,7 @@ def complete_review(
     *, acting_user: User, application: Application, now: dt.datetime | None = None
 ) -> Application:
     """Close the technical review once every assigned reviewer has concluded; the file goes to the official."""
-    _require_staff(acting_user)
-    application = _locked(application)
-    _require_stage(application, "complete_review", _("Completing the review"))
+    application = _staff_takes(acting_user, application, "complete_review", _("Completing the review"))
     reviews = list(application.reviews.all())
     if not reviews:
         raise ValidationError(_("Assign at least one reviewer before completing the review."))
@@ -675,9 +678,7 @@ def issue_approval(
     now: dt.datetime | None = None,
 ) -> Application:
     """Issue the approval: the number (a new body's next one, or the body's own), the dates, the document."""
-    _require_staff(acting_user)
-    application = _locked(application)
-    _require_stage(application, "issue", _("Issuing the approval"))
+    application = _staff_takes(acting_user, application, "issue", _("Issuing the approval"))
     moment = _now(now)
     issued_on = _day(moment)
     body = Body.objects.select_for_update().get(pk=application.body_id)
@@ -740,9 +741,7 @@ def publish_approval(
     *, acting_user: User, application: Application, now: dt.datetime | None = None
 ) -> Application:
     """Publish the issued approval: the body enters the register (or its entry grows or changes) now."""
-    _require_staff(acting_user)
-    application = _locked(application)
-    _require_stage(application, "publish", _("Publishing the approval"))
+    application = _staff_takes(acting_user, application, "publish", _("Publishing the approval"))
     effect = _apply_to_register(acting_user, application)
     _move(application, next_stage(application, "publish"), _now(now), "published")
     _event(EventType.APPROVAL_PUBLISHED, acting_user, application, **effect)
@@ -770,9 +769,9 @@ def record_accreditation(
     *, acting_user: User, application: Application, **accreditation: Any
 ) -> Accreditation:
     """Approval staff record the applying body's accreditation, as verified with the accreditation body."""
-    _require_staff(acting_user)
-    application = _locked(application)
-    _require_stage(application, "record_accreditation", _("Recording an accreditation"))
+    application = _staff_takes(
+        acting_user, application, "record_accreditation", _("Recording an accreditation")
+    )
     if not is_for_body("record_accreditation", application.body.kind):
         raise ValidationError(_("Only certification bodies are approved on an accreditation."))
     return register.record_accreditation(acting_user=acting_user, body=application.body, **accreditation)

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
+from certis.core.apischema import Paging
 from certis.core.choices import api_enum
 from certis.core.listing import capped_count
 
@@ -33,9 +34,6 @@ from .selectors import (
 
 router = Router(tags=["register"], auth=None)
 
-MAX_LIMIT = 200
-
-
 if TYPE_CHECKING:  # to the type checker, the model's own choices (a subset for ListedStatus)
     BodyKind = Body.Kind
     BodyStatus = Body.Status
@@ -48,11 +46,6 @@ else:
     ListedStatus = api_enum("ListedStatus", LISTED_STATUSES, module=__name__)
     PersonStatus = api_enum("PersonStatus", Person.Status.values, module=__name__)
     QualificationRole = api_enum("QualificationRole", Qualification.Role.values, module=__name__)
-
-
-class Paging(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="How many items to return (at most 200).")
-    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
 
 
 class BodyQuery(Paging):

@@ -17,6 +17,7 @@ from certis.audit.models import EventType
 from certis.audit.services import changes, record
 from certis.core.identifiers import clean_identity_number, clean_uscc, digest, mask_identity_number, seal
 from certis.core.text import normalize
+from certis.ledger.services import append
 
 from ..models import (
     Accreditation,
@@ -153,6 +154,7 @@ def approve_body(
             **changes(before, {"status": body.status, "valid_until": body.valid_until}),
         },
     )
+    _log(body, "body.approved", {**_register_entry(body), "reason": reason})
     return body
 
 
@@ -200,6 +202,8 @@ def extend_scope(
         organisation=body.organisation,
         data={"added": added, "application": application},
     )
+    if added:
+        _log(body, "body.scope_changed", {"scope": _scope_lines(body), "application": application})
     return added
 
 
@@ -221,6 +225,9 @@ def change_particulars(
         organisation=body.organisation,
         data={**changes(before, after), "application": application},
     )
+    changed = {key: value for key, value in after.items() if before[key] != value}
+    if changed:
+        _log(body, "body.changed", {**changed, "application": application})
     return body
 
 
@@ -260,6 +267,11 @@ def change_body_status(
         target=body,
         organisation=body.organisation,
         data={"before": {"status": before}, "after": {"status": body.status}, "reason": reason.strip()},
+    )
+    _log(
+        body,
+        "body.status_changed",
+        {"status": body.status, "from": before, "effective_on": body.status_since, "reason": reason.strip()},
     )
     return body
 
@@ -423,6 +435,16 @@ def change_person_status(*, acting_user: Actor, person: Person, status: str, rea
         target=person,
         data={"before": {"status": before}, "after": {"status": status}, "reason": person.status_reason},
     )
+    append(
+        type="person.status_changed",
+        subject={"person": person.registration_number},
+        fields={
+            "status": status,
+            "from": before,
+            "effective_on": person.status_since,
+            "reason": person.status_reason,
+        },
+    )
     return person
 
 
@@ -439,3 +461,38 @@ def in_good_standing(person: Person, day: dt.date, scheme: str | None = None) ->
     if scheme is None:
         return qualifications.exists()
     return any(scheme in q.schemes for q in qualifications)
+
+
+# The public log (certis.ledger): a body's approval, status, scope and particulars, appended last in the
+# transaction of the change; only what the public register shows.
+
+
+def _scope_lines(body: Body) -> list[dict[str, object]]:
+    lines = body.scope.filter(removed_on__isnull=True).order_by("scheme", "category", "pk")
+    return [
+        {
+            "scheme": line.scheme,
+            "category": line.category,
+            "standards": line.standards,
+            "granted_on": str(line.granted_on),
+        }
+        for line in lines
+    ]
+
+
+def _register_entry(body: Body) -> dict[str, object]:
+    return {
+        "kind": body.kind,
+        "name": body.name,
+        "uscc": body.uscc,
+        "region": body.region,
+        "status": body.status,
+        "approved_on": body.approved_on,
+        "valid_until": body.valid_until,
+        "scope": _scope_lines(body),
+    }
+
+
+def _log(body: Body, entry_type: str, fields: dict[str, object]) -> None:
+    assert body.number, "a body is in the public log once it has its number"
+    append(type=entry_type, subject={"body": body.number}, fields=fields)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from ninja.testing import TestClient
@@ -23,7 +22,8 @@ from certis.accounts.services import issue_api_token
 from certis.bodies.applications import services
 from certis.bodies.applications.api import router
 from certis.bodies.models import Application
-from certis.core.testing import LOGIN, answer, client_for
+from certis.core.testing import LOGIN, client_for
+from certis.core.testing.permissions import Row, answers, assert_answers
 
 from .fixtures import (
     Cast,
@@ -76,18 +76,6 @@ def who(
     )
 
 
-@dataclass
-class Endpoint:
-    name: str
-    method: str
-    url: Callable[[World], str]
-    expected: dict[str, Any]
-    data: Callable[[World], dict[str, Any]] | None = None
-
-    def __str__(self) -> str:
-        return self.name
-
-
 def app_url(name: str) -> Callable[[World], str]:
     return lambda w: reverse(f"applications:{name}", args=[w.application.pk])
 
@@ -96,38 +84,36 @@ SEES = who(200, 200, 200, 404, 200, 404, LOGIN)
 STAFF_ACTS = who(302, 403, 403, 404, 403, 404, LOGIN)
 WRONG_STAGE_FOR_STAFF = who(400, 403, 403, 404, 403, 404, LOGIN)
 
-ENDPOINTS = [
-    Endpoint("list", "get", lambda w: reverse("applications:application_list"), who(*[200] * 6, LOGIN)),
-    Endpoint(
+ROWS: list[Row[World]] = [
+    Row("list", "get", lambda w: reverse("applications:application_list"), who(*[200] * 6, LOGIN)),
+    Row(
         "new application page",
         "get",
         lambda w: reverse("applications:new_application"),
         who(403, 403, 403, 403, 200, 200, LOGIN),  # the outsider applies for their own body
     ),
-    Endpoint("detail", "get", app_url("application_detail"), SEES),
-    Endpoint(
+    Row("detail", "get", app_url("application_detail"), SEES),
+    Row(
         "document download",
         "get",
         lambda w: reverse("applications:document_version", args=[w.version_id]),
         SEES,
     ),
-    Endpoint(
+    Row(
         "approval document before issue",
         "get",
         app_url("approval_document"),
         who(404, 404, 404, 404, 404, 404, LOGIN),
     ),
-    Endpoint(
+    Row(
         "figures",
         "get",
         lambda w: reverse("applications:figures"),
         who(200, 200, 403, 403, 403, 403, LOGIN),
     ),
-    Endpoint("accept POST", "post", app_url("accept"), WRONG_STAGE_FOR_STAFF),
-    Endpoint(
-        "return POST", "post", app_url("return"), STAFF_ACTS, data=lambda w: {"missing": "现场评审补充材料"}
-    ),
-    Endpoint(
+    Row("accept POST", "post", app_url("accept"), WRONG_STAGE_FOR_STAFF),
+    Row("return POST", "post", app_url("return"), STAFF_ACTS, data=lambda w: {"missing": "现场评审补充材料"}),
+    Row(
         "upload POST",
         "post",
         app_url("upload"),
@@ -136,39 +122,39 @@ ENDPOINTS = [
         ),  # the applicant uploads only before acceptance or when asked
         data=lambda w: {"title": "补充材料", "file": pdf()},
     ),
-    Endpoint(
+    Row(
         "assign reviewer POST",
         "post",
         app_url("assign_reviewer"),
         STAFF_ACTS,
         data=lambda w: {"reviewer": User.objects.get(username="app_pingshen2").pk},
     ),
-    Endpoint(
+    Row(
         "findings POST",
         "post",
         app_url("record_findings"),
         who(403, 403, 302, 404, 403, 404, LOGIN),
         data=lambda w: {"conclusion": "conforms", "findings": "符合"},
     ),
-    Endpoint("complete review POST", "post", app_url("complete_review"), WRONG_STAGE_FOR_STAFF),
-    Endpoint(
+    Row("complete review POST", "post", app_url("complete_review"), WRONG_STAGE_FOR_STAFF),
+    Row(
         "decide POST",
         "post",
         app_url("decide"),
         who(403, 400, 403, 404, 403, 404, LOGIN),
         data=lambda w: {"outcome": "approve", "reasons": "符合"},
     ),
-    Endpoint("issue POST", "post", app_url("issue"), WRONG_STAGE_FOR_STAFF),
-    Endpoint("publish POST", "post", app_url("publish"), WRONG_STAGE_FOR_STAFF),
-    Endpoint("supplement POST", "post", app_url("supplement"), who(403, 403, 403, 404, 400, 404, LOGIN)),
-    Endpoint(
+    Row("issue POST", "post", app_url("issue"), WRONG_STAGE_FOR_STAFF),
+    Row("publish POST", "post", app_url("publish"), WRONG_STAGE_FOR_STAFF),
+    Row("supplement POST", "post", app_url("supplement"), who(403, 403, 403, 404, 400, 404, LOGIN)),
+    Row(
         "withdraw POST",
         "post",
         app_url("withdraw"),
         who(403, 403, 403, 404, 302, 404, LOGIN),
         data=lambda w: {"reason": "暂缓"},
     ),
-    Endpoint(
+    Row(
         "accreditation POST",
         "post",
         app_url("record_accreditation"),
@@ -184,38 +170,21 @@ ENDPOINTS = [
 ]
 
 
-def client_of(request: pytest.FixtureRequest, name: str) -> Client:
-    return Client() if name == "anonymous" else client_for(request.getfixturevalue(FIXTURES[name]))
-
-
-def answers(request: pytest.FixtureRequest, endpoint: Endpoint, world: World) -> dict[str, Any]:
-    for name in PEOPLE[:-1]:
-        request.getfixturevalue(FIXTURES[name])
-    got = {}
-    for name in PEOPLE:
-        with transaction.atomic():
-            client = client_of(request, name)
-            url = endpoint.url(world)
-            if endpoint.method == "post":
-                response = client.post(url, endpoint.data(world) if endpoint.data else {})
-            else:
-                response = client.get(url)
-            got[name] = answer(response)
-            transaction.set_rollback(True)
-    return got
+@pytest.fixture
+def clients(request: pytest.FixtureRequest, world: World) -> dict[str, Client]:
+    """Everyone logged in before the table is asked, whose savepoints would otherwise undo them."""
+    users = {name: client_for(request.getfixturevalue(fixture)) for name, fixture in FIXTURES.items()}
+    return users | {"anonymous": Client()}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-def test_each_person_gets_the_answer_the_rules_give(
-    request: pytest.FixtureRequest, world: World, endpoint: Endpoint
-) -> None:
-    assert answers(request, endpoint, world) == endpoint.expected
+def test_each_person_gets_the_answer_the_rules_give(clients: dict[str, Client], world: World) -> None:
+    assert_answers(ROWS, clients, world)
 
 
 @pytest.mark.django_db
 def test_the_approval_document_once_issued_is_for_those_who_see_the_application(
-    request: pytest.FixtureRequest, world: World
+    clients: dict[str, Client], world: World
 ) -> None:
     cast, application = world.cast, world.application
     accredit(cast.staff, application.body)
@@ -225,8 +194,7 @@ def test_the_approval_document_once_issued_is_for_those_who_see_the_application(
     services.complete_review(acting_user=cast.staff, application=application)
     services.decide(acting_user=cast.official, application=application, outcome="approve", reasons="符合")
     services.issue_approval(acting_user=cast.staff, application=application)
-    endpoint = Endpoint("approval document", "get", app_url("approval_document"), SEES)
-    assert answers(request, endpoint, world) == endpoint.expected
+    assert_answers([Row("approval document", "get", app_url("approval_document"), SEES)], clients, world)
 
 
 @pytest.mark.django_db
@@ -242,11 +210,9 @@ def test_reviewers_list_only_the_applications_assigned_to_them(
 
 
 @pytest.mark.django_db
-def test_asking_everyone_leaves_the_application_as_it_was(
-    request: pytest.FixtureRequest, world: World
-) -> None:
-    withdraw = next(endpoint for endpoint in ENDPOINTS if endpoint.name == "withdraw POST")
-    assert answers(request, withdraw, world)["applicant"] == 302
+def test_asking_everyone_leaves_the_application_as_it_was(clients: dict[str, Client], world: World) -> None:
+    withdraw = next(row for row in ROWS if row.name == "withdraw POST")
+    assert answers(withdraw, clients, world)["applicant"] == 302
     world.application.refresh_from_db()
     assert world.application.stage == Application.Stage.REVIEW
 

@@ -21,11 +21,23 @@ from typing import IO, Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from certis.core.spreadsheets import encodings
+from certis.core.spreadsheets import xlsx_limits as xlsx
+from certis.core.spreadsheets.safe_text import text_sheet
 from certis.core.text import search_key
 
 from .lines import FIELDS, LABELS
 
 MAX_BYTES = 5 * 1024 * 1024
+# A declaration has at most a few thousand lines: far lower bounds than a registry's file of reports.
+XLSX_LIMITS = xlsx.Limits(
+    unpacked_bytes=64 * 1024 * 1024,
+    shared_strings_bytes=16 * 1024 * 1024,
+    shared_strings=200_000,
+    rows=100_000,
+    cells=2_000_000,
+)
+CSV_FIELD_LIMIT = 131_072  # Python's csv default (csv.field_size_limit), said to the officer instead of a 500
 HEADER_SEARCH_ROWS = 10
 TEXT_COLUMNS = ("hs_code", "number", "importer_uscc", "model")
 # Headings customs declarations and firms' own sheets use, beside the template's.
@@ -139,7 +151,10 @@ def _xlsx_table(data: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
     try:
+        xlsx.check_workbook(io.BytesIO(data), XLSX_LIMITS)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except xlsx.WorkbookTooLarge as too_large:
+        raise DeclarationFileProblem(too_large.message) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise DeclarationFileProblem(_("The file cannot be read as an Excel workbook (.xlsx).")) from error
     try:
@@ -150,20 +165,47 @@ def _xlsx_table(data: bytes) -> Iterator[list[Any]]:
         workbook.close()
 
 
+def _decode(data: bytes) -> str:
+    """The file's text in the encoding it is really in (``core.spreadsheets.encodings``); never a guess."""
+    try:
+        encoding = encodings.detect(data, complete=True).encoding
+        return data.decode(encoding)
+    except (encodings.UnknownEncoding, UnicodeDecodeError):
+        raise DeclarationFileProblem(
+            _(
+                "The file's encoding cannot be told with confidence; save it as CSV in one of: %(accepted)s "
+                "(CSV UTF-8 is best), or as Excel (.xlsx)."
+            )
+            % {"accepted": ", ".join(encodings.ACCEPTED)}
+        ) from None
+
+
 def _csv_table(data: bytes) -> Iterator[list[Any]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes every byte string
-        raise DeclarationFileProblem(_("The file is neither UTF-8 nor GB 18030 text."))
+    text = _decode(data)
     if "\x00" in text:
         raise DeclarationFileProblem(_("The file is not a text (CSV) file."))
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for cells in reader:
+            for cell in cells:
+                if len(cell) >= CSV_FIELD_LIMIT:
+                    raise _field_too_long(reader.line_num)
+            yield cells
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise _field_too_long(reader.line_num + 1) from None
+        raise DeclarationFileProblem(
+            _("Line %(line)d is not readable as CSV: %(error)s.") % {"line": reader.line_num, "error": error}
+        ) from None
+
+
+def _field_too_long(line: int) -> DeclarationFileProblem:
+    return DeclarationFileProblem(
+        _("A field near line %(line)d is longer than %(limit)s characters; no line of a declaration is.")
+        % {"line": line, "limit": f"{CSV_FIELD_LIMIT:,}"}
+    )
 
 
 def read_declaration_file(upload: IO[bytes], name: str = "") -> list[dict[str, Any]]:
@@ -226,6 +268,8 @@ def template_workbook() -> bytes:
     for row, name in enumerate(FIELDS, start=1):
         help_sheet.cell(row=row, column=1, value=str(LABELS[name])).font = Font(bold=True)
         help_sheet.cell(row=row, column=2, value=notes[name])
+    text_sheet(sheet)
+    text_sheet(help_sheet)
     help_sheet.column_dimensions["A"].width = 40
     help_sheet.column_dimensions["B"].width = 90
     output = io.BytesIO()

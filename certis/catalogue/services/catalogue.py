@@ -23,6 +23,7 @@ from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.certificates.models import Standard, number_key
 from certis.core.text import squash_spaces, tidy
+from certis.ledger.services import append
 
 from ..models import PARTICULARS, Adjustment, Category, Product, ProductVersion, RiskLevel, Route
 
@@ -119,6 +120,16 @@ def _record(
         data={
             "product": adjustment.product.code,
             "kind": adjustment.kind,
+            "effective_on": adjustment.effective_on,
+            "notice": adjustment.notice,
+            "reason": adjustment.reason,
+            **adjustment.changes,
+        },
+    )
+    append(
+        type=f"catalogue.{adjustment.kind}",
+        subject={"catalogue_product": adjustment.product.code},
+        fields={
             "effective_on": adjustment.effective_on,
             "notice": adjustment.notice,
             "reason": adjustment.reason,

@@ -24,18 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import math
-import re
 import threading
-import time
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -47,8 +41,11 @@ from pydantic import BaseModel, StringConstraints
 from certis.bodies.models import Scheme as SchemeCode
 from certis.certificates.models import Certificate, number_key
 from certis.certificates.selectors import search as selectors
+from certis.certificates.services.ledger import subject as log_subject
 from certis.core.choices import api_enum
 from certis.core.listing import capped_count
+from certis.core.ratelimit import address_ident, hit, parse_rate
+from certis.ledger.selectors import proof_for
 
 if TYPE_CHECKING:  # to the type checker, the model's own choices (see certis.core.choices)
     CertificateStatus = Certificate.Status
@@ -61,24 +58,9 @@ else:
         "SearchedKind", [k for k in selectors.KINDS if k != selectors.AUTO], module=__name__
     )
 MAX_NUMBERS = 1000
-_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|sec|second|m|min|minute|h|hour|d|day)\s*$")
-_PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
-_PERIODS |= {"d": 86400, "day": 86400}
 
 
-# Rate limit
-
-
-@lru_cache(maxsize=8)
-def parse_rate(rate: str) -> tuple[int, int]:
-    """``"120/min"`` → (120, 60); also ``"10/5s"``. A bad value is a configuration error."""
-    match = _RATE.match(rate or "")
-    if not match:
-        raise ImproperlyConfigured(
-            f"A certificate API rate must look like 120/min (count/period: s, min, hour, day); got {rate!r}."
-        )
-    count, multiple, unit = match.groups()
-    return int(count), int(multiple or 1) * _PERIODS[unit]
+# Rate limit (the limiter is core's, shared with the public pages: certis.core.ratelimit)
 
 
 def _token(request: HttpRequest) -> Any:
@@ -93,8 +75,9 @@ def _token(request: HttpRequest) -> Any:
 
 
 class CertificateRate(BaseThrottle):
-    """A fixed window per caller, counted in the cache with one ``incr`` per call (ninja's own throttles keep
-    every call's time in a list, which grows with the rate they allow)."""
+    """Core's fixed window per caller (``certis.core.ratelimit.hit``, one cache ``incr`` per call; ninja's own
+    throttles keep every call's time in a list, which grows with the rate they allow). Anonymous calls share
+    their address's allowance with the public pages (``RATE_LIMITED_VIEWS``)."""
 
     def __init__(self) -> None:
         self.local = threading.local()
@@ -102,21 +85,12 @@ class CertificateRate(BaseThrottle):
     def allow_request(self, request: HttpRequest) -> bool:
         token = _token(request)
         if token is not None:
-            ident, rate = f"token:{token.pk}", settings.CERTIFICATES_TOKEN_RATE
+            verdict = hit(f"token:{token.pk}", "CERTIFICATES_TOKEN_RATE")
         else:
-            address = hashlib.blake2b(str(self.get_ident(request)).encode(), digest_size=12).hexdigest()
-            ident, rate = f"address:{address}", settings.CERTIFICATES_ANON_RATE
-        limit, period = parse_rate(rate)
-        now = time.time()
-        key = f"certis:certificates:rate:{ident}:{int(now // period)}"
-        self.local.wait, self.local.limit, self.local.period = period - now % period, limit, period
+            verdict = hit(address_ident(request), "CERTIFICATES_ANON_RATE")
+        self.local.wait, self.local.limit, self.local.period = verdict.wait, verdict.limit, verdict.period
         self.local.with_token = token is not None
-        try:
-            return int(cache.incr(key)) <= limit  # one cache operation for every call but a window's first
-        except ValueError:  # the first call of the window
-            if not cache.add(key, 1, period + 1):  # another process made it meanwhile
-                return int(cache.incr(key)) <= limit
-            return limit >= 1
+        return verdict.allowed
 
     def wait(self) -> float | None:
         return float(getattr(self.local, "wait", 1.0))
@@ -195,7 +169,7 @@ class SignatoryOut(Answer):
 class HolderOut(Answer):
     name: str = Field(description="As printed on the certificate.", examples=["美的集团股份有限公司"])
     address: str = Field(examples=["广东省佛山市顺德区北滘镇美的大道6号"])
-    uscc: str = Field(description="Unified social credit code.", examples=["91440606722473701X"])
+    uscc: str = Field(description="Unified social credit code.", examples=["91440606722473701M"])
 
 
 class SiteOut(Answer):
@@ -213,6 +187,22 @@ class StatusFields(Answer):
         description="Why it is suspended, withdrawn, cancelled or expired.", examples=[""]
     )
     valid_until: dt.date = Field(description="The expiry date.", examples=["2030-05-31"])
+
+
+class LogProofOut(Answer):
+    """The certificate's latest event in the public log (``/log/``, C2SP tlog-tiles), to check with any
+    tlog client: the leaf is ``entry``'s UTF-8 bytes, its hash SHA-256(0x00 || leaf) (RFC 6962)."""
+
+    index: int = Field(description="The entry's index in the log.", examples=[41])
+    entry: str = Field(description="The entry exactly as logged (canonical JSON).")
+    tree_size: int | None = Field(
+        description="The size of the latest checkpoint (/log/checkpoint); null while the entry waits for the "
+        "next one (seconds)."
+    )
+    root_hash: str | None = Field(description="That checkpoint's root hash, base64.")
+    inclusion_proof: list[str] = Field(
+        description="The RFC 6962 audit path, base64 hashes, nearest the leaf first."
+    )
 
 
 class CertificateOut(StatusFields):
@@ -234,6 +224,7 @@ class CertificateOut(StatusFields):
     issued_on: dt.date
     signatory: SignatoryOut
     url: str = Field(description="The certificate's public page.")
+    log: LogProofOut | None = Field(description="Where its latest event stands in the public log.")
 
 
 class CertificateRowOut(StatusFields):
@@ -455,7 +446,8 @@ def verify_numbers(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
 
 @router.get(
     "/{path:number}",
-    response={200: CertificateOut, 404: NotFoundOut, 409: AmbiguousOut, 429: ProblemOut},
+    # 404 also for an address no certificate number can have (a line break in it): a ProblemOut.
+    response={200: CertificateOut, 404: NotFoundOut | ProblemOut, 409: AmbiguousOut, 429: ProblemOut},
     summary="One certificate by number",
 )
 @decorate_view(rate_limited)
@@ -479,4 +471,6 @@ def get_certificate(
     # Rendered here rather than through the response model: this is the call verification makes thousands
     # of times a second, and ninja's validate-then-render took a tenth of it. The shape is CertificateOut's
     # (built field by field in _record), which the tests check against the OpenAPI document.
-    return JsonResponse(_record(records[0]), json_dumps_params={"ensure_ascii": False})
+    record = _record(records[0])
+    record["log"] = proof_for(log_subject(records[0]["body"]["number"], records[0]["number"]))
+    return JsonResponse(record, json_dumps_params={"ensure_ascii": False})

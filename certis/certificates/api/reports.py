@@ -15,7 +15,7 @@ Anyone else gets 403; a job of another body is 404, as on the pages.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -30,8 +30,15 @@ from certis.accounts.models import ApiToken, Organisation
 from certis.bodies.models import Body, Scheme
 from certis.certificates.access import reporting_bodies
 from certis.certificates.models import ImportJob, number_key
-from certis.certificates.services.imports import FINISHED, create_job, create_json_job, report_rows
+from certis.certificates.services.imports import (
+    FINISHED,
+    create_job,
+    create_json_job,
+    reclaim_lost_jobs,
+    report_rows,
+)
 from certis.certificates.tasks import start_job
+from certis.core.apischema import MAX_OFFSET, Text, TextWithin
 
 router = Router(tags=["certificate-reports"], auth=[TokenAuth(), SessionAuth()])
 
@@ -44,7 +51,7 @@ EXAMPLE_CERTIFICATE = {
     "number": "2025010101000001",
     "scheme": "ccc",
     "holder_name": "美的集团股份有限公司",
-    "holder_uscc": "91440606722473701X",
+    "holder_uscc": "91440606722473701M",
     "holder_address": "广东省佛山市顺德区北滘镇美的大道6号",
     "product": "电饭锅",
     "product_code": "0705",
@@ -63,7 +70,7 @@ EXAMPLE_SYSTEM = {
     "number": "00125Q31234R0M",
     "scheme": "management_system",
     "holder_name": "美的集团股份有限公司",
-    "holder_uscc": "91440606722473701X",
+    "holder_uscc": "91440606722473701M",
     "holder_address": "广东省佛山市顺德区北滘镇美的大道6号",
     "scope": "家用电器的设计、生产和销售",
     "standards": ["GB/T 19001-2016", "ISO 9001:2015"],
@@ -84,7 +91,7 @@ BODY_HELP = (
 
 
 class ReportIn(Schema):
-    certificates: list[dict[str, Any]] = Field(
+    certificates: Annotated[list[dict[str, Any]], TextWithin] = Field(
         min_length=1,
         description=(
             "The certificates, each an object keyed by the report's field keys (number, scheme, holder_name, "
@@ -100,8 +107,9 @@ class ReportIn(Schema):
         None,
         description="If every certificate is of this scheme: certificates may then leave out their scheme.",
     )
-    body: str | None = Field(
+    body: Text | None = Field(
         None,
+        max_length=64,
         description=BODY_HELP,
         examples=["CNCA-R-2002-001"],
     )
@@ -136,7 +144,8 @@ class ReportJobOut(Schema):
     id: int
     status: JobStatus = Field(
         description="queued or running: not finished; applied: every certificate saved; rejected: bad rows, "
-        "nothing saved; failed: an error of the platform, nothing saved."
+        "nothing saved; failed: an error of the platform, or the process checking the file ended before "
+        "it finished (a running job without a heartbeat for CERTIFICATES_IMPORT_STALE_SECONDS), nothing saved."
     )
     format: JobFormat
     scheme: str
@@ -153,6 +162,9 @@ class ReportJobOut(Schema):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    heartbeat_at: dt.datetime | None = Field(
+        description="When the process checking the file last showed it was alive (about every second)."
+    )
     links: ReportJobLinks
 
     @staticmethod
@@ -178,7 +190,7 @@ class ReportErrorPage(Schema):
 
 class ReportPaging(Schema):
     limit: int = Field(100, ge=1, le=1000, description="How many problems to return (at most 1,000).")
-    offset: int = Field(0, ge=0, description="How many to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many to skip.")
 
 
 class ReportErrorOut(Schema):
@@ -314,7 +326,10 @@ def report_file(
 )
 def get_report(request: HttpRequest, job_id: int) -> Status[Any]:
     try:
-        return Status(200, _own_job(request, job_id))
+        job = _own_job(request, job_id)
+        if job.status == JobStatus.RUNNING and reclaim_lost_jobs():
+            job.refresh_from_db()
+        return Status(200, job)
     except REFUSALS as refused:
         return _refused(refused)
 

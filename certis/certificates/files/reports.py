@@ -20,6 +20,7 @@ import csv
 import io
 import itertools
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from django.utils.translation import gettext as _
 from certis.certificates.models import ImportJob, number_key
 from certis.certificates.rules import RowError
 from certis.certificates.schemes import COMMON_REQUIRED, FIELDS, REQUIRED
+from certis.core.spreadsheets import encodings
+from certis.core.spreadsheets import xlsx_limits as xlsx
 
 Format = ImportJob.Format
 RawRow = dict[str, Any]
@@ -39,8 +42,13 @@ RawRow = dict[str, Any]
 Row = tuple[int, RawRow, list[RowError]]
 
 HEADER_SEARCH_ROWS = 10  # a title or a note may stand above the headings
-SNIFF_BYTES = 64 * 1024
+SNIFF_BYTES = 64 * 1024  # what the encoding is told from
 CSV_DELIMITERS = (",", "\t", ";")
+JSON_MAX_DEPTH = 8  # a report nests three levels deep: {"certificates": [{"sites": [{...}]}]}
+XLSX_LIMITS = xlsx.Limits()
+# Characters no field of a certificate may hold (tab and line breaks may): C0 and C1 controls, DEL, lone
+# surrogates (a JSON "\ud800"), and the two non-characters. PostgreSQL refuses NUL outright.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class FileProblem(Exception):
@@ -209,9 +217,51 @@ def _spreadsheet_rows(
                 if index < width and (value := cells[index]) is not None and value != ""
             }
             if raw:
-                yield number, raw, []
+                yield number, raw, control_characters(number, raw)
 
     return [name for _index, name in pairs], rows()
+
+
+def control_characters(number: int, raw: RawRow) -> list[RowError]:
+    """A problem for each field holding a control character; the characters are taken out of ``raw`` so that
+    the row's other checks see the rest of the text."""
+    problems: list[RowError] = []
+    for name, value in raw.items():
+        if _has_control(value):
+            raw[name] = _without_control(value)
+            problems.append(
+                RowError(
+                    number,
+                    name,
+                    "control_character",
+                    _(
+                        "%(field)s holds a control character (such as NUL) that no certificate has; remove "
+                        "it and upload the file again."
+                    )
+                    % {"field": heading_of(name)},
+                )
+            )
+    return problems
+
+
+def _has_control(value: Any) -> bool:
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_has_control(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_control(key) or _has_control(item) for key, item in value.items())
+    return False
+
+
+def _without_control(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, list | tuple):
+        return [_without_control(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_control(key): _without_control(item) for key, item in value.items()}
+    return value
 
 
 def _numbered(rows: Any, start: int = 1) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -222,25 +272,27 @@ def _numbered(rows: Any, start: int = 1) -> Iterator[tuple[int, tuple[Any, ...]]
 # CSV
 
 
-def _encoding_of(head: bytes) -> str:
-    """UTF-8 (with or without its BOM), UTF-16 with its BOM (Excel's "Unicode text"), or GB18030."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+def _encoding_of(head: bytes, *, complete: bool) -> str:
+    """What the file really is (``core.spreadsheets.encodings``), or a FileProblem naming the encodings accepted."""
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    try:
-        codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
-    except UnicodeDecodeError:
+        return encodings.detect(head, complete=complete).encoding
+    except encodings.UnknownEncoding as unknown:
+        accepted = ", ".join(encodings.ACCEPTED)
+        if unknown.reason == "utf7":
+            raise FileProblem(
+                _(
+                    "The file is in UTF-7, which is not accepted (accepted: %(accepted)s). Save it as "
+                    "CSV UTF-8, or as Excel (.xlsx)."
+                )
+                % {"accepted": accepted}
+            ) from None
         raise FileProblem(
-            _("The file is not text in UTF-8 or GB18030: save it as CSV UTF-8, or as Excel (.xlsx).")
+            _(
+                "The file is not text in UTF-8 or GB18030, nor in another encoding accepted (%(accepted)s), "
+                "or its encoding cannot be told with confidence. Save it as CSV UTF-8, or as Excel (.xlsx)."
+            )
+            % {"accepted": accepted}
         ) from None
-    return "gb18030"
 
 
 def _count_lines(stream: IO[bytes]) -> int:
@@ -255,14 +307,14 @@ def _count_lines(stream: IO[bytes]) -> int:
 
 def _csv_source(stream: IO[bytes]) -> Source:
     estimate = max(0, _count_lines(stream) - 1)
-    head = stream.read(SNIFF_BYTES)
+    head = stream.read(SNIFF_BYTES + 1)
     stream.seek(0)
-    encoding = _encoding_of(head)
+    encoding = _encoding_of(head[:SNIFF_BYTES], complete=len(head) <= SNIFF_BYTES)
     closers: list[Any] = []
-    if encoding == "utf-16":  # lines cannot be cut at b"\n" in UTF-16: decode the stream as a whole
+    if encoding in ("utf-16", "utf-32"):  # lines cannot be cut at b"\n": decode the stream as a whole
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
         closers.append(text.detach)
-        lines: Iterator[str] = _guarded_text(text)
+        lines: Iterator[str] = _guarded_text(text, encoding)
     else:
         lines = _decoded_lines(stream, encoding)
     first_line = next(lines, "")
@@ -285,13 +337,13 @@ def _decoded_lines(stream: IO[bytes], encoding: str) -> Iterator[str]:
             raise FileProblem(_unreadable(number, encoding)) from None
 
 
-def _guarded_text(text: IO[str]) -> Iterator[str]:
+def _guarded_text(text: IO[str], encoding: str) -> Iterator[str]:
     number = 0
     try:
         for number, line in enumerate(text, start=1):  # noqa: B007 (read in the handler)
             yield line
     except UnicodeDecodeError:
-        raise FileProblem(_unreadable(number + 1, "utf-16")) from None
+        raise FileProblem(_unreadable(number + 1, encoding)) from None
 
 
 def _unreadable(line: int, encoding: str) -> str:
@@ -319,7 +371,10 @@ def _xlsx_source(stream: IO[bytes]) -> Source:
     from openpyxl import load_workbook
 
     try:
+        size = xlsx.check_workbook(stream, XLSX_LIMITS)
         workbook = load_workbook(stream, read_only=True, data_only=True)
+    except xlsx.WorkbookTooLarge as too_large:
+        raise FileProblem(too_large.message) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
         raise FileProblem(
             _("The file is not a readable Excel workbook (.xlsx): %(error)s") % {"error": error}
@@ -338,7 +393,9 @@ def _xlsx_source(stream: IO[bytes]) -> Source:
                 workbook.close()
                 raise
             continue
-        return Source(Format.XLSX, columns, max(0, _max_row(sheet) - 1), rows, closers=[workbook.close])
+        counted = size.rows.get(str(getattr(sheet, "_worksheet_path", "")).lstrip("/"), 0)
+        estimate = max(0, max(_max_row(sheet), counted) - 1)
+        return Source(Format.XLSX, columns, estimate, rows, closers=[workbook.close])
     workbook.close()
     raise FileProblem(
         _(
@@ -369,8 +426,37 @@ def _json_source(stream: IO[bytes]) -> Source:
             _("The file is not valid JSON (line %(line)d, column %(column)d: %(error)s).")
             % {"line": error.lineno, "column": error.colno, "error": error.msg}
         ) from None
+    except RecursionError:
+        raise _too_deep() from None
+    if _depth_over(document, JSON_MAX_DEPTH):
+        raise _too_deep()
     items = json_items(document)
     return Source(Format.JSON, [], len(items), _json_rows(items))
+
+
+def _too_deep() -> FileProblem:
+    return FileProblem(
+        _(
+            "The JSON nests lists and objects more than %(limit)d levels deep; a report of certificates needs "
+            "at most five."
+        )
+        % {"limit": JSON_MAX_DEPTH}
+    )
+
+
+def _depth_over(document: Any, limit: int) -> bool:
+    """Whether the document nests deeper than ``limit``, walked without recursion."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        elif not isinstance(value, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((item, depth + 1) for item in value)
+    return False
 
 
 def json_items(document: Any) -> list[Any]:
@@ -409,4 +495,4 @@ def _json_rows(items: list[Any]) -> Iterator[Row]:
                 )
             elif value is not None and value != "":
                 raw[name] = value
-        yield number, raw, problems
+        yield number, raw, problems + control_characters(number, raw)

@@ -4,6 +4,8 @@ The template's first row heads the columns in the language the page is read in (
 the scheme requires); the second row, hidden, holds each column's field key, so that a file filled in one
 language is read back whatever the headings say. Text columns are formatted as text, so that Excel keeps
 the leading zeros of a certificate number and does not turn a USCC into a number; date columns as dates.
+Text is written through ``core.spreadsheets.safe_text``, so that none of it (a number or message quoting what a body
+typed) opens as a formula.
 A second sheet explains each column.
 """
 
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from certis.bodies.models import Scheme
 from certis.certificates.rules import DATE_FIELDS, MAX_LENGTHS
 from certis.certificates.schemes import FIELDS, required_fields, template_fields
+from certis.core.spreadsheets.safe_text import text_cell, text_sheet, write_only_row
 
 FIRST_DATA_ROW = 3
 TEMPLATE_ROWS = 500  # rows formatted in advance; the columns' own format covers the rows below
@@ -74,13 +77,13 @@ def template_workbook(scheme: str) -> bytes:
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="D9E1F2")
     for column, name in enumerate(names, start=1):
         letter = get_column_letter(column)
-        heading = sheet.cell(
-            row=1, column=column, value=str(FIELDS[name]) + (" *" if name in required else "")
+        heading = text_cell(
+            sheet.cell(row=1, column=column), str(FIELDS[name]) + (" *" if name in required else "")
         )
         heading.font, heading.fill = bold, fill
         heading.alignment = Alignment(wrap_text=True, vertical="top")
         heading.comment = Comment(f"{name}\n{notes[name]}", "Certis")
-        sheet.cell(row=2, column=column, value=name)
+        text_cell(sheet.cell(row=2, column=column), name)
         number_format = DATE_FORMAT if name in DATE_FIELDS else TEXT_FORMAT
         sheet.column_dimensions[letter].width = 36 if name in WIDE else 20
         sheet.column_dimensions[letter].number_format = number_format
@@ -136,30 +139,31 @@ def _instructions(
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    text_sheet(sheet)
 
 
 def errors_workbook(rows: Iterable[dict[str, Any]]) -> bytes:
     """The report of bad rows as a workbook (Excel's limit on rows cuts a very long report short)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Bad rows")[:31])
     bold = Font(bold=True)
     headings = [_("Row"), _("Field"), _("Column"), _("Reason code"), _("Message")]
-    header = []
-    for text in headings:
-        cell = WriteOnlyCell(sheet, value=text)
+    header = write_only_row(sheet, headings)
+    for cell in header:
         cell.font = bold
-        header.append(cell)
     sheet.append(header)
     for count, row in enumerate(rows, start=2):
         if count > EXCEL_MAX_ROWS:
             break
         name = row["field"]
         sheet.append(
-            [row["row"], name, str(FIELDS[name]) if name in FIELDS else "", row["code"], row["message"]]
+            write_only_row(
+                sheet,
+                [row["row"], name, str(FIELDS[name]) if name in FIELDS else "", row["code"], row["message"]],
+            )
         )
     out = io.BytesIO()
     workbook.save(out)

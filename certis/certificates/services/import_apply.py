@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from certis.certificates import lifecycle
 from certis.certificates.models import Certificate, Holder, ImportJob, StatusEvent
+from certis.certificates.services import ledger
 from certis.certificates.services.registry import REPORTED_FIELDS
 
 Status = Certificate.Status
@@ -167,10 +168,28 @@ class Spool:
 
 
 def apply(job: ImportJob, staging: TempTable | Spool, *, rows: int, today: dt.date) -> Counts:
-    """Apply the staged rows of the job; the caller holds the transaction."""
+    """Apply the staged rows of the job; the caller holds the transaction. The certificates created or
+    changed, then the renewals, go into the public log last (``services.ledger``)."""
+    started = timezone.now()
+    last_event = StatusEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     if isinstance(staging, TempTable):
-        return _apply_postgresql(job, staging.name, rows=rows, today=today)
-    return _apply_orm(job, staging.batches(), today=today)
+        counts = _apply_postgresql(job, staging.name, rows=rows, today=today)
+    else:
+        counts = _apply_orm(job, staging.batches(), today=today)
+    ledger.log_import(job.pk, since=started)
+    if counts.renewed:
+        ledger.log_moves(_renewals_since(job, last_event))
+    return counts
+
+
+def _renewals_since(job: ImportJob, last_event: int) -> Iterator[tuple[str | None, str, dict[str, Any]]]:
+    events = (
+        StatusEvent.objects.filter(pk__gt=last_event, certificate__import_job_id=job.pk)
+        .order_by("pk")
+        .values("certificate__body__number", "certificate__number", *ledger.MOVE_VALUES)
+    )
+    for values in events.iterator(chunk_size=5_000):
+        yield values.pop("certificate__body__number"), values.pop("certificate__number"), values
 
 
 # PostgreSQL

@@ -17,6 +17,13 @@ If any row is bad the job is *rejected* and nothing is applied; the page and the
 and offer the whole report (row, field, reason code, message) as a file. Any other failure leaves the job
 *failed*, with nothing applied.
 
+A process can die with its job (``kill -9``, a web worker recycled in the middle of an inline run): the job
+would stay *running* for ever. So the process running a job moves ``heartbeat_at`` about once a second while it
+reads rows, and :func:`reclaim_lost_jobs` (at every claim, and periodically: ``certis reclaim_import_jobs``,
+``tasks.reclaim_import_jobs``) fails a running job whose heartbeat is older than
+``CERTIFICATES_IMPORT_STALE_SECONDS``. Saying "nothing was applied" is true: the apply is one transaction, and
+its last statement marks the job applied only if it is still running, so a job reclaimed meanwhile rolls back.
+
 Small files run in the request that uploads them; larger ones are queued for ``certis db_worker``
 (``tasks.run_import_job``). A job is claimed with a conditional update, so two workers never run it both.
 """
@@ -24,6 +31,7 @@ Small files run in the request that uploads them; larger ones are queued for ``c
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import logging
@@ -41,6 +49,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,6 +69,7 @@ from certis.certificates.rules import ReportContext, RowError, check_row, scheme
 from certis.certificates.services import import_apply
 from certis.certificates.services.import_apply import ApplyConflict, Spool, TempTable
 from certis.core.files import sha256_of
+from certis.core.spreadsheets.safe_text import csv_row, csv_text_read
 from certis.core.text import search_key
 
 # Where a job ends.
@@ -72,6 +82,9 @@ BATCH = 5_000  # good rows staged at a time; the progress moves with each batch
 FIRST_ERRORS = 200  # problems kept on the job for its page and the API; the report has them all
 REPORT_HEADER = ("row", "field", "heading", "code", "message")
 DEFAULT_MAX_ROWS = 1_000_000
+DEFAULT_INLINE_BYTES = 1_048_576  # a larger file goes to the worker, whatever its rows
+DEFAULT_STALE_SECONDS = 300  # well above the longest apply measured (71 s for a million rows)
+HEARTBEAT_SECONDS = 1.0
 _KEY_CACHE_LIMIT = 200_000
 
 
@@ -155,16 +168,75 @@ def create_json_job(
 
 
 def runs_inline(job: ImportJob) -> bool:
-    return job.total_rows <= settings.CERTIFICATES_IMPORT_INLINE_ROWS
+    """Small jobs, by rows and by bytes, run in the request; the rest go to the worker."""
+    if job.total_rows > settings.CERTIFICATES_IMPORT_INLINE_ROWS:
+        return False
+    inline_bytes = int(getattr(settings, "CERTIFICATES_IMPORT_INLINE_BYTES", DEFAULT_INLINE_BYTES))
+    try:
+        size = job.file.size if job.file else 0
+    except OSError:
+        return False
+    return size <= inline_bytes
+
+
+# Lost jobs
+
+
+def stale_seconds() -> int:
+    """How long a running job may go without a heartbeat before it counts as lost."""
+    return int(getattr(settings, "CERTIFICATES_IMPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS))
+
+
+def lost_job_message() -> str:
+    return _(
+        "The import stopped: the process checking the file ended before it finished. Nothing was applied; "
+        "send the file again."
+    )
+
+
+def reclaim_lost_jobs(*, now: dt.datetime | None = None) -> int:
+    """Fail every running job whose heartbeat (or start, if it never beat) is older than the stale limit;
+    how many. The conditional update lets it run anywhere, any number of times at once."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=stale_seconds())
+    lost = ImportJob.objects.filter(status=Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    # Nobody is waiting on the request that started the job: its message is in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        message = lost_job_message()
+    count = lost.update(status=Status.FAILED, finished_at=now, message=message)
+    if count:
+        logger.warning("%d certificate import job(s) lost with their process were marked failed", count)
+    return count
+
+
+class _Heartbeat:
+    """Moves the job's ``heartbeat_at`` (and progress) at most once every HEARTBEAT_SECONDS; cheap per row."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.last = time.monotonic()
+
+    def beat(self, **values: Any) -> None:
+        ImportJob.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now(), **values)
+        self.last = time.monotonic()
+
+    def maybe(self, **values: Any) -> None:
+        if time.monotonic() - self.last >= HEARTBEAT_SECONDS:
+            self.beat(**values)
 
 
 # Running a job
 
 
 def run_job(job_id: int, *, language: str = "") -> ImportJob | None:
-    """Claim the queued job and run it; None if another worker has it, or had it."""
+    """Claim the queued job and run it; None if another worker has it, or had it. Jobs lost with an earlier
+    process are reclaimed first."""
+    reclaim_lost_jobs()
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now(), rows_done=0
+        status=Status.RUNNING, started_at=now, heartbeat_at=now, rows_done=0
     )
     if not claimed:
         return None
@@ -291,6 +363,7 @@ def check_rows(
     batch: list[tuple[Any, ...]] = []
     scheme, limit, total = job.scheme, max_rows(), job.total_rows
     report = _Report(checked)
+    heartbeat = _Heartbeat(job.pk)
     for number, raw, problems in source.rows:
         checked.rows += 1
         if checked.rows > limit:
@@ -318,11 +391,13 @@ def check_rows(
                 batch = []
         if checked.rows % BATCH == 0:
             total = max(total, checked.rows)
-            ImportJob.objects.filter(pk=job.pk).update(rows_done=checked.rows, total_rows=total)
+            heartbeat.beat(rows_done=checked.rows, total_rows=total)
+        elif checked.rows % 256 == 0:
+            heartbeat.maybe(rows_done=checked.rows)
     if batch and not checked.bad_rows:
         staging.add(batch)
     report.close()
-    ImportJob.objects.filter(pk=job.pk).update(rows_done=checked.rows, total_rows=checked.rows)
+    heartbeat.beat(rows_done=checked.rows, total_rows=checked.rows)
     return checked
 
 
@@ -434,7 +509,7 @@ class _Report:
             self.writer.writerow(REPORT_HEADER)
         for error in errors:
             heading = heading_of(error.field) if error.field else ""
-            self.writer.writerow((error.row, error.field, heading, error.code, error.message))
+            self.writer.writerow(csv_row((error.row, error.field, heading, error.code, error.message)))
             if len(self.checked.errors) < FIRST_ERRORS:
                 self.checked.errors.append(error.as_dict())
 
@@ -450,8 +525,9 @@ class _Report:
 
 
 def _finish(job: ImportJob, status: str, **values: Any) -> ImportJob:
+    """End the job, unless it has ended already (reclaimed as lost while this process was slow)."""
     values |= {"status": status, "finished_at": timezone.now()}
-    ImportJob.objects.filter(pk=job.pk).update(**values)
+    ImportJob.objects.filter(pk=job.pk).exclude(status__in=FINISHED).update(**values)
     job.refresh_from_db()
     return job
 
@@ -490,7 +566,7 @@ def _apply(job: ImportJob, checked: Checked, staging: TempTable | Spool) -> Impo
             message += " " + _("%(unchanged)d of them were reported exactly as before.") % {
                 "unchanged": counts.unchanged
             }
-        ImportJob.objects.filter(pk=job.pk).update(
+        ended = ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
             status=Status.APPLIED,
             finished_at=timezone.now(),
             rows_done=checked.rows,
@@ -501,6 +577,8 @@ def _apply(job: ImportJob, checked: Checked, staging: TempTable | Spool) -> Impo
             total_rows=checked.rows,
             message=message,
         )
+        if not ended:  # reclaimed as lost meanwhile, and told "nothing was applied": keep that true
+            raise ApplyConflict(lost_job_message())
         job.refresh_from_db()
         record(
             EventType.CERTIFICATES_IMPORTED,
@@ -532,6 +610,11 @@ def report_rows(job: ImportJob) -> Iterator[dict[str, Any]]:
             reader = csv.reader(text)
             next(reader, None)
             for row, name, _heading, code, message in reader:
-                yield {"row": int(row), "field": name, "code": code, "message": message}
+                yield {
+                    "row": int(row),
+                    "field": csv_text_read(name),
+                    "code": code,
+                    "message": csv_text_read(message),
+                }
         finally:
             text.detach()

@@ -16,6 +16,7 @@ from certis.audit.models import EventType
 from certis.audit.services import record
 from certis.certificates.models import SigningKey
 from certis.core.identifiers import seal
+from certis.ledger.services import append
 
 ALGORITHM = "EdDSA"
 
@@ -33,6 +34,8 @@ def _make_key(acting_user: Actor, event: EventType, data: dict[str, object]) -> 
     kid, public, sealed = _new_key()
     key = SigningKey.objects.create(kid=kid, public_jwk=public, private_sealed=sealed)
     record(event, actor=acting_user, target=key, data={"kid": kid} | data)
+    word = "rotated" if event == EventType.SIGNING_KEY_ROTATED else "created"
+    append(type=f"signing_key.{word}", subject={"signing_key": kid}, fields={"public_jwk": public, **data})
     return key
 
 
@@ -82,6 +85,11 @@ def revoke_signing_key(*, acting_user: Actor, kid: str, reason: str) -> SigningK
         actor=acting_user,
         target=key,
         data={"kid": kid, "reason": reason, "was_active": was_active},
+    )
+    append(
+        type="signing_key.revoked",
+        subject={"signing_key": kid},
+        fields={"reason": reason, "was_active": was_active, "revoked_at": key.revoked_at},
     )
     if was_active:
         _make_key(acting_user, EventType.SIGNING_KEY_CREATED, {"replaces": kid})

@@ -21,6 +21,7 @@ from certis.audit.services import changes, record
 from certis.bodies.models import Body
 from certis.certificates import lifecycle
 from certis.certificates.models import Certificate, Holder, ImportJob, StatusEvent, number_key
+from certis.certificates.services import ledger
 
 Status = Certificate.Status
 
@@ -73,6 +74,7 @@ def report_certificate(
     )
     created = certificate is None
     before: dict[str, Any] = {}
+    logged_before = None if certificate is None else ledger.public_fields(certificate)
     if certificate is None:
         certificate = Certificate(body=body, number=data["number"], status=Status.VALID, status_since=today)
     else:
@@ -88,8 +90,9 @@ def report_certificate(
     if created:
         certificate.status_since = min(today, certificate.issued_on)
     certificate.save()
+    renewal = None
     if renewed:
-        _move(
+        renewal = _move(
             certificate,
             Status.VALID,
             reason=lifecycle.renewal_reason(certificate.expires_on),
@@ -105,6 +108,9 @@ def report_certificate(
         organisation=body.organisation,
         data={"number": certificate.number} if created else changes(before, after),
     )
+    ledger.log_report(certificate, before=logged_before)
+    if renewal is not None:
+        ledger.log_move(certificate, renewal)
     return certificate, created
 
 
@@ -194,6 +200,7 @@ def change_status(
             "until": until,
         },
     )
+    ledger.log_move(certificate, event)
     return certificate
 
 
@@ -225,11 +232,12 @@ def expire_due_certificates(*, today: dt.date | None = None, batch: int = 5000) 
     today = today or timezone.localdate()
     reason = lifecycle.expiry_reason()
     total = 0
+    logged: list[tuple[str | None, str, dict[str, Any]]] = []
     while True:
         due = list(
-            Certificate.objects.select_for_update(skip_locked=True)
+            Certificate.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status__in=lifecycle.LIVE, expires_on__lt=today)
-            .values_list("pk", "status", "expires_on")[:batch]
+            .values_list("pk", "status", "expires_on", "body__number", "number")[:batch]
         )
         if not due:
             break
@@ -241,10 +249,14 @@ def expire_due_certificates(*, today: dt.date | None = None, batch: int = 5000) 
                 effective_on=lifecycle.expired_since(expires_on),
                 reason=reason,
             )
-            for pk, status, expires_on in due
+            for pk, status, expires_on, _body, _number in due
+        )
+        logged.extend(
+            (body_number, number, _expiry(status, expires_on, reason))
+            for _pk, status, expires_on, body_number, number in due
         )
         for expires_on in {row[2] for row in due}:
-            Certificate.objects.filter(pk__in=[pk for pk, _s, e in due if e == expires_on]).update(
+            Certificate.objects.filter(pk__in=[row[0] for row in due if row[2] == expires_on]).update(
                 status=Status.EXPIRED,
                 status_since=lifecycle.expired_since(expires_on),
                 status_reason=reason,
@@ -260,4 +272,16 @@ def expire_due_certificates(*, today: dt.date | None = None, batch: int = 5000) 
             target_repr=_("%(count)d certificates expired") % {"count": total},
             data={"count": total, "before": str(today)},
         )
+        ledger.log_moves(logged)
     return total
+
+
+def _expiry(status: str, expires_on: dt.date, reason: str) -> dict[str, Any]:
+    return {
+        "from_status": status,
+        "to_status": Status.EXPIRED,
+        "effective_on": lifecycle.expired_since(expires_on),
+        "until": None,
+        "reason": reason,
+        "sanction": False,
+    }

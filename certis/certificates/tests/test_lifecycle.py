@@ -56,10 +56,31 @@ def as_regulator(world: CertWorld) -> dict[str, Any]:
     return {"acting_user": world.supervisor, "organisation": None, "sanction": True}
 
 
+def suspend_for(
+    world: CertWorld, certificate: Certificate, days: int, reason: str = "暂停", by: Any = as_body
+) -> None:
+    """Suspends the certificate for so many days from today, as the body (or ``by=as_regulator``)."""
+    suspend_certificate(
+        certificate=certificate, until=today() + dt.timedelta(days=days), reason=reason, **by(world)
+    )
+
+
 def refused(call: Any, **kwargs: Any) -> ValidationError:
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         call(**kwargs)
     return caught.value
+
+
+def refused_change(world: CertWorld, certificate: Certificate, to: str, by: Any) -> ValidationError:
+    """The error of a change to ``to`` (until ten days from today) that the rules refuse."""
+    return refused(
+        change_status,
+        certificate=certificate,
+        status=to,
+        reason="再改",
+        until=today() + dt.timedelta(days=10),
+        **by(world),
+    )
 
 
 def history(certificate: Certificate) -> list[tuple[str, str]]:
@@ -156,12 +177,7 @@ def test_a_suspended_certificate_cannot_be_suspended_again(
 
 
 def test_a_suspended_certificate_is_reinstated(cert_world: CertWorld, cert_certificate: Any) -> None:
-    suspend_certificate(
-        certificate=cert_certificate,
-        until=today() + dt.timedelta(days=9),
-        reason="暂停",
-        **as_body(cert_world),
-    )
+    suspend_for(cert_world, cert_certificate, 9)
     reinstate_certificate(certificate=cert_certificate, reason="整改完成", **as_body(cert_world))
     certificate = reload(cert_certificate)
     assert (certificate.status, certificate.suspended_until, certificate.status_reason) == (
@@ -181,12 +197,7 @@ def test_a_valid_certificate_cannot_be_reinstated(cert_world: CertWorld, cert_ce
 def test_a_sanction_suspension_is_lifted_by_the_regulator_only(
     cert_world: CertWorld, cert_certificate: Any
 ) -> None:
-    suspend_certificate(
-        certificate=cert_certificate,
-        until=today() + dt.timedelta(days=60),
-        reason="监督抽查不合格",
-        **as_regulator(cert_world),
-    )
+    suspend_for(cert_world, cert_certificate, 60, "监督抽查不合格", by=as_regulator)
     error = refused(
         reinstate_certificate, certificate=cert_certificate, reason="整改完成", **as_body(cert_world)
     )
@@ -213,12 +224,7 @@ def test_after_a_sanction_is_lifted_the_body_may_suspend_and_reinstate_again(
 def test_the_regulator_may_lift_a_suspension_the_body_made(
     cert_world: CertWorld, cert_certificate: Any
 ) -> None:
-    suspend_certificate(
-        certificate=cert_certificate,
-        until=today() + dt.timedelta(days=5),
-        reason="暂停",
-        **as_body(cert_world),
-    )
+    suspend_for(cert_world, cert_certificate, 5)
     reinstate_certificate(certificate=cert_certificate, reason="依申诉恢复", **as_regulator(cert_world))
     assert reload(cert_certificate).status == Status.VALID
 
@@ -232,12 +238,7 @@ def test_a_valid_or_suspended_certificate_is_withdrawn_or_cancelled(
     cert_world: CertWorld, cert_certificate: Any, move: Any, suspended_first: bool
 ) -> None:
     if suspended_first:
-        suspend_certificate(
-            certificate=cert_certificate,
-            until=today() + dt.timedelta(days=5),
-            reason="暂停",
-            **as_body(cert_world),
-        )
+        suspend_for(cert_world, cert_certificate, 5)
     move(certificate=cert_certificate, reason="依规处理", **as_body(cert_world))
     certificate = reload(cert_certificate)
     expected = Status.WITHDRAWN if move is withdraw_certificate else Status.CANCELLED
@@ -260,14 +261,7 @@ def test_withdrawn_and_cancelled_are_final(
     cert_world: CertWorld, cert_certificate: Any, final: str, to: str
 ) -> None:
     change_status(certificate=cert_certificate, status=final, reason="终止", **as_body(cert_world))
-    error = refused(
-        change_status,
-        certificate=cert_certificate,
-        status=to,
-        reason="再改",
-        until=today() + dt.timedelta(days=10),
-        **as_regulator(cert_world),
-    )
+    error = refused_change(cert_world, cert_certificate, to, by=as_regulator)
     with translation.override("en"):
         assert error.messages == [f"Certificate 2025010101000001 is {Status(final).label}; that is final."]
     assert reload(cert_certificate).status == final
@@ -277,14 +271,7 @@ def test_withdrawn_and_cancelled_are_final(
 @pytest.mark.parametrize("to", [Status.VALID, Status.SUSPENDED, Status.WITHDRAWN, Status.CANCELLED])
 def test_an_expired_certificate_does_not_move(cert_world: CertWorld, cert_certificate: Any, to: str) -> None:
     expire_due_certificates(today=cert_certificate.expires_on + dt.timedelta(days=1))
-    error = refused(
-        change_status,
-        certificate=cert_certificate,
-        status=to,
-        reason="再改",
-        until=today() + dt.timedelta(days=10),
-        **as_body(cert_world),
-    )
+    error = refused_change(cert_world, cert_certificate, to, by=as_body)
     assert error.messages == ["Certificate 2025010101000001 is Expired; that is final."]
 
 
@@ -385,12 +372,7 @@ def test_a_certificate_is_valid_through_its_expiry_date_and_expired_the_day_afte
 def test_a_suspended_certificate_expires_too_and_its_suspension_ends(
     cert_world: CertWorld, cert_certificate: Any
 ) -> None:
-    suspend_certificate(
-        certificate=cert_certificate,
-        until=today() + dt.timedelta(days=5),
-        reason="暂停",
-        **as_body(cert_world),
-    )
+    suspend_for(cert_world, cert_certificate, 5)
     expire_due_certificates(today=cert_certificate.expires_on + dt.timedelta(days=1))
     certificate = reload(cert_certificate)
     assert (certificate.status, certificate.suspended_until) == (Status.EXPIRED, None)
@@ -586,11 +568,6 @@ def test_random_sequences_of_moves_keep_status_and_history_consistent(cert_world
 def test_the_body_cannot_cancel_a_certificate_under_a_sanction_suspension(
     cert_world: CertWorld, cert_certificate: Any
 ) -> None:
-    suspend_certificate(
-        certificate=cert_certificate,
-        until=today() + dt.timedelta(days=60),
-        reason="处罚",
-        **as_regulator(cert_world),
-    )
+    suspend_for(cert_world, cert_certificate, 60, "处罚", by=as_regulator)
     refused(cancel_certificate, certificate=cert_certificate, reason="持证人申请注销", **as_body(cert_world))
     assert reload(cert_certificate).status == Status.SUSPENDED

@@ -17,6 +17,7 @@ from certis.certificates.code_display import qr_svg_file
 from certis.certificates.models import Certificate, number_key
 from certis.certificates.selectors.codes import parse_serial, verify_code, verify_mark_serial
 from certis.certificates.selectors.search import MAX_NUMBER
+from certis.certificates.services.ledger import subject as log_subject
 from certis.certificates.signing import (
     MAX_CODE_LENGTH,
     Reason,
@@ -25,6 +26,7 @@ from certis.certificates.signing import (
     looks_like_code,
     status_verdict,
 )
+from certis.ledger.selectors import proof_for
 
 MAX_MATCHES = 10
 
@@ -71,6 +73,13 @@ def verify_text(text: str) -> list[Verification]:
     return answers
 
 
+def _log_proof(result: Verification) -> dict[str, object] | None:
+    certificate = result.certificate
+    if certificate is None:
+        return None
+    return proof_for(log_subject(certificate.body.number, certificate.number))
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
@@ -78,7 +87,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     results = verify_text(form.cleaned_data["code"]) if form.is_bound and form.is_valid() else []
     context = {
         "form": form,
-        "results": results,
+        "results": [(result, _log_proof(result)) for result in results],
         "submitted": form.data.get("code", "") if form.is_bound else "",
     }
     return render(request, "certificates/code_verify.html", context, status=400 if form.errors else 200)

@@ -27,8 +27,10 @@ from certis.bodies.models import Scheme
 from certis.certificates.models import Certificate, SuspectReport
 from certis.certificates.selectors import search as selectors
 from certis.certificates.services import suspects
+from certis.certificates.services.ledger import subject as log_subject
 from certis.core.http import AuthenticatedRequest, is_htmx
 from certis.core.listing import CappedPaginator
+from certis.ledger.selectors import proof_for
 
 PER_PAGE = 50
 _VERDICT = re.compile(r"^[a-z_]{1,32}$")
@@ -106,6 +108,7 @@ def detail(request: HttpRequest, body: str, number: str) -> HttpResponse:
     context = {
         "record": record,
         "history": selectors.history(record["id"], record),
+        "log_proof": proof_for(log_subject(record["body"]["number"], record["number"])),
         "certificate": certificate,
         "today": timezone.localdate(),
     }

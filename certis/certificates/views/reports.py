@@ -24,7 +24,7 @@ from certis.certificates.forms.reports import CertificateReportForm, UploadForm,
 from certis.certificates.models import Certificate, ImportJob, number_key
 from certis.certificates.rules import ReportContext
 from certis.certificates.schemes import FIELDS
-from certis.certificates.services.imports import FINISHED, create_job, report_rows
+from certis.certificates.services.imports import FINISHED, create_job, reclaim_lost_jobs, report_rows
 from certis.certificates.services.registry import report_certificate
 from certis.certificates.tasks import start_job
 from certis.core.http import AuthenticatedRequest
@@ -149,6 +149,8 @@ def _form_page(
 def report_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """The job's page; htmx asks it again every second for the status part while the job runs."""
     job = get_job_for_user(request.user, job_id)
+    if job.status == ImportJob.Status.RUNNING and reclaim_lost_jobs():
+        job.refresh_from_db()
     context = {"job": job, "finished": job.status in FINISHED}
     if getattr(request, "htmx", False):
         return render(request, "certificates/report_job_status.html", context)

@@ -56,7 +56,7 @@ def test_the_templates_are_found() -> None:
 
 @pytest.mark.django_db
 def test_the_rendered_home_page_loads_only_local_assets() -> None:
-    page = Client().get(reverse("core:home")).content.decode()
+    page = Client().get(reverse("portal:home")).content.decode()
     tags = ASSET_TAG.findall(page)
     assert any("certis.css" in tag for tag in tags)
     assert not [tag for tag in tags if EXTERNAL_ASSET.search(tag)]
@@ -130,7 +130,7 @@ def test_an_unknown_address_gets_the_friendly_404_page() -> None:
     assert "core/error.html" in [template.name for template in response.templates]
     with translation.override("zh-hans"):
         assert escape(gettext("Page not found")) in response.content.decode()
-    assert reverse("core:home") in response.content.decode()
+    assert reverse("portal:home") in response.content.decode()
 
 
 def row_counts() -> dict[str, int]:

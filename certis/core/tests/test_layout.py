@@ -25,7 +25,19 @@ def test_no_module_passes_800_lines() -> None:
 
 
 @pytest.mark.parametrize(
-    "app", ["accounts", "audit", "core", "demo", "governance", "bodies", "certificates", "catalogue"]
+    "app",
+    [
+        "accounts",
+        "audit",
+        "core",
+        "demo",
+        "governance",
+        "bodies",
+        "certificates",
+        "catalogue",
+        "ledger",
+        "portal",
+    ],
 )
 def test_every_app_has_a_readme(app: str) -> None:
     assert (CERTIS / app / "README.md").is_file()
@@ -133,7 +145,76 @@ def test_the_scan_sees_writes() -> None:
 
 
 @pytest.mark.parametrize(
-    "app", ["accounts", "audit", "core", "demo", "governance", "bodies", "certificates", "catalogue"]
+    "app",
+    [
+        "accounts",
+        "audit",
+        "core",
+        "demo",
+        "governance",
+        "bodies",
+        "certificates",
+        "catalogue",
+        "ledger",
+        "portal",
+    ],
 )
 def test_no_app_has_more_than_15_modules_at_its_top(app: str) -> None:
     assert len(list((CERTIS / app).glob("*.py"))) <= MAX_TOP_MODULES
+
+
+def _allowed_imports() -> dict[str, set[str]]:
+    """The architecture page's table: each app and the apps it may import."""
+    page = (CERTIS.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    allowed: dict[str, set[str]] = {}
+    for line in page.split("## The shape of an app")[0].splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].endswith("`"):
+            app = cells[0].strip("`")
+            allowed[app] = {name.strip().split(" ")[0].strip("`") for name in cells[2].split(",")}
+    return allowed
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node but those under ``if TYPE_CHECKING:`` (imports the type checker alone reads)."""
+    nodes: list[ast.AST] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            pending.extend(node.orelse)
+            continue
+        nodes.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    return nodes
+
+
+def _imported_apps(path: Path, apps: set[str]) -> set[str]:
+    found: set[str] = set()
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if len(parts) > 1 and parts[0] == "certis" and parts[1] in apps:
+                found.add(parts[1])
+    return found
+
+
+def test_apps_import_only_what_the_architecture_page_allows() -> None:
+    allowed = _allowed_imports()
+    apps = set(allowed)
+    wrong: dict[str, list[str]] = {}
+    for app, may in allowed.items():
+        if "everything" in may:
+            continue
+        for path in (CERTIS / app).rglob("*.py"):
+            if {"tests", "migrations", "testing"} & set(path.relative_to(CERTIS).parts):
+                continue
+            beyond = _imported_apps(path, apps) - may - {app}
+            if beyond:
+                wrong[str(path.relative_to(CERTIS))] = sorted(beyond)
+    assert wrong == {}

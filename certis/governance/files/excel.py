@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from certis.accounts.models import Organisation
+from certis.core.spreadsheets.safe_text import text_cell
 from certis.core.text import normalize
 
 from .. import selectors
@@ -128,9 +129,7 @@ def _tasks(plan: Plan, responsibilities: QuerySet[Responsibility]) -> list[Task]
 
 
 def _write_cell(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
-    cell = sheet.cell(row=row, column=column, value=None if value == "" else value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text someone typed is never run as a formula
+    cell = text_cell(sheet.cell(row=row, column=column), None if value == "" else value)  # never a formula
     if isinstance(value, dt.date):
         cell.number_format = DATE_FORMAT
     return cell
@@ -143,7 +142,7 @@ def _start_sheet(sheet: Worksheet, title: str, headers: Sequence[str], widths: S
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[1].height = 36
     for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=2, column=column, value=header)
+        cell = text_cell(sheet.cell(row=2, column=column), header)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER

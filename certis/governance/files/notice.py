@@ -49,9 +49,19 @@ _POST = re.compile(
     r"|总工程师|总经济师|总会计师|负责人|总经理|经理|馆长|社长|科长|董事长|主任委员|委员|专员)"
 )
 _KEYWORD = re.compile(r"牵头|负责|配合|会同|参与|协助")
+# Collectives name no unit: "各有关部门", "有关部室", "下属单位", "市级各有关部门", "各县市区政府", "各地".
+# Matched on the folded (simplified) key, so traditional script is covered too.
+_LEVEL = "省|市|县|区|州|盟|旗|乡镇|乡|镇|街道"
 _COLLECTIVE = re.compile(
-    r"(?:各|其他|其它)?(?:有关|相关|下属|直属)?(?:部室|部门|单位|司局|部门和单位|部门单位)"
+    rf"(?:(?:{_LEVEL})(?:级|直|属))?(?:"
+    r"(?:各|其他|其它)?(?:有关|相关|下属|直属)?(?:部室|部门|单位|司局|部门和单位|部门单位|机构)"
+    rf"|各级?(?:{_LEVEL}|地区|地)+(?:人民)?(?:政府|党委|党委和政府|部门|单位)?"
+    rf"|(?:{_LEVEL})(?:{_LEVEL})+(?:人民)?(?:政府|党委|党委和政府)"
+    r")"
 )
+# Items joined by 及 or 和 ("市级各有关部门及各县市区政府") are split only when every piece is a unit or a
+# collective: "工业和信息化部" and "发展和改革委员会" are one unit each.
+_JOINED = re.compile(r"以及|及|和|与")
 _TOGETHER = re.compile(r"\s*(?P<lead>.+?)会同(?P<support>.+?)(?:共同)?(?:牵头负责|负责|牵头)?\s*")
 _ROLE_ENDINGS = (
     ("joint", re.compile(r"(?:按照职责分工|按职责分工|按职责|按分工|分别)负责\s*$")),
@@ -297,17 +307,40 @@ class _Roles:
         start, end = start + (head.end() if head else 0), start + (tail.start() if tail else len(segment))
         self.collective = self.collective or bool(tail and re.search("部门|单位", tail.group()))
         names: list[str] = getattr(self, role)
-        for item in re.finditer(r"[^、]+", folded.key[start:end]):
-            key = re.sub(r"\s+", "", item.group())
+        for item_start, item_end in _items(folded.key, start, end):
+            key = re.sub(r"\s+", "", folded.key[item_start:item_end])
             if _COLLECTIVE.fullmatch(key):
                 self.collective = True
             elif key and normalize(key) not in {normalize(name) for name in names}:
-                names.append(folded.source(start + item.start(), start + item.end()).strip())
+                names.append(folded.source(item_start, item_end).strip())
+
+
+def _is_item(key: str) -> bool:
+    key = re.sub(r"\s+", "", key)
+    return bool(_COLLECTIVE.fullmatch(key) or _UNIT_END.search(key))
+
+
+def _items(key: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The (start, end) of each item of key[start:end]: split at 、, and at 及/和 between whole items."""
+    spans = []
+    for item in re.finditer(r"[^、]+", key[start:end]):
+        at, pieces = start + item.start(), []
+        for joint in _JOINED.finditer(item.group()):
+            pieces.append((at, start + item.start() + joint.start()))
+            at = start + item.start() + joint.end()
+        pieces.append((at, start + item.end()))
+        whole = len(pieces) > 1 and all(_is_item(key[a:b]) for a, b in pieces)
+        spans += pieces if whole else [(start + item.start(), start + item.end())]
+    return spans
 
 
 def _looks_like_responsibility(body: str) -> bool:
     """Tell "(认可部、法律部)" from a parenthesis inside the text such as "(点)" or "(减程序、减环节)"."""
-    items = [re.sub(r"\s+", "", item) for item in re.split(r"[、,;]", body)]
+    items = [
+        re.sub(r"\s+", "", body[a:b])
+        for clause in re.finditer(r"[^,;]+", body)
+        for a, b in _items(body, clause.start(), clause.end())
+    ]
     if not body.strip() or _KEYWORD.search(body) or any(_COLLECTIVE.fullmatch(i) for i in items):
         return True
     short = all(0 < len(item) <= 20 for item in items)

@@ -16,9 +16,15 @@ UNITS = (
     "實驗室部", "信息中心", "办公室", "辦公室", "机关服务中心", "機關黨委",
 )  # fmt: skip
 COLLECTIVES = {
-    "simplified": ("有关部室、下属单位", "各有关部门", "有关单位", "各部室", "各有关单位", "有关部门"),
-    "traditional": ("有關部室、下屬單位", "各有關部門", "有關單位", "各部室", "各有關單位", "有關部門"),
-}
+    "simplified": (
+        "有关部室、下属单位", "各有关部门", "有关单位", "各部室", "各有关单位", "有关部门", "市级各有关部门",
+        "各县市区政府", "各县市区人民政府", "市级各有关部门及各县市区政府", "各地", "各区县政府",
+    ),
+    "traditional": (
+        "有關部室、下屬單位", "各有關部門", "有關單位", "各部室", "各有關單位", "有關部門", "市級各有關部門",
+        "各縣市區政府", "各縣市區人民政府", "市級各有關部門及各縣市區政府", "各地", "各區縣政府",
+    ),
+}  # fmt: skip
 WORDS = {
     "simplified": {
         "lead": "牵头",
@@ -87,6 +93,14 @@ def responsibilities(draw: st.DrawFn, script: str, comma: str) -> tuple[str, tup
             f"{first}{words['lead']}{comma}{others}{mark}{collective}{words['support']}",
             ([first], rest, [], True),
         ),
+        # A collective wherever it stands: first, last, joined by 及, leading or sharing the work.
+        (f"{collective}{words['split']}", ([], [], [], True)),
+        (f"{collective}{mark}{listing}{words['split']}", ([], [], named, True)),
+        (f"{listing}{mark}{collective}{words['split']}", ([], [], named, True)),
+        (f"{listing}及{collective}{words['split']}", ([], [], named, True)),
+        (f"{collective}{words['lead']}{comma}{listing}{words['support']}", ([], named, [], True)),
+        (f"{first}{words['lead']}{comma}{others}及{collective}{words['support']}", ([first], rest, [], True)),
+        (f"{first}{words['with']}{collective}{words['charge']}", ([first], [], [], True)),
     ]
     body, (lead, support, joint, flag) = draw(st.sampled_from(forms))
     return body, (tuple(lead), tuple(support), tuple(joint), flag)

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from certis.accounts.models import Organisation, User
 from certis.core.testing import LOGIN, answer, client_for, person, unit
+from certis.core.testing.permissions import Row, answers, assert_answers
 from certis.governance.models import FollowUp, Milestone, Plan, Task
 from certis.governance.services import work as services
 
@@ -84,16 +84,20 @@ def _future(days: int = 30) -> str:
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
 
-@dataclass
-class Endpoint:
-    name: str
-    method: str
-    url: Callable[[World], str]
-    expected: dict[str, int | str]
-    data: Callable[[World], dict[str, Any]] | None = None
+def a_report(w: World) -> dict[str, Any]:
+    return {
+        "status": "in_progress",
+        "percent_complete": 40,
+        "reported_on": timezone.localdate().isoformat(),
+        "text": "进展",
+        "unit": w.unit.pk,
+    }
 
-    def __str__(self) -> str:
-        return self.name
+
+def reports(w: World) -> tuple[int, str]:
+    """What a report or a contribution changes: the task's reports, and its status."""
+    task = Task.objects.get(pk=w.task.pk)
+    return task.reports.count(), task.status
 
 
 def who(
@@ -117,28 +121,23 @@ READ_ALL = who(200, 200, 403, 403, 403, 403, LOGIN)
 OFFICE_ACTS = who(302, 403, 403, 403, 403, 403, LOGIN)
 SIGNED_IN = who(200, 200, 200, 200, 200, 200, LOGIN)
 
-ENDPOINTS = [
-    Endpoint("plan list", "get", lambda w: reverse("governance:plan_list"), who(*[200] * 7)),
-    Endpoint("plan detail", "get", plan_url("plan_detail"), OUTLINE),
-    Endpoint("matrix", "get", plan_url("matrix"), OUTLINE),
-    Endpoint(
+ROWS: list[Row[World]] = [
+    Row("plan list", "get", lambda w: reverse("governance:plan_list"), who(*[200] * 7)),
+    Row("plan detail", "get", plan_url("plan_detail"), OUTLINE),
+    Row("matrix", "get", plan_url("matrix"), OUTLINE),
+    Row(
         "unit page", "get", lambda w: reverse("governance:unit_detail", args=[w.plan.pk, w.unit.pk]), OUTLINE
     ),
-    Endpoint("task page", "get", task_url("task_detail"), OUTLINE),
-    Endpoint(
+    Row("task page", "get", task_url("task_detail"), OUTLINE),
+    Row(
         "report POST",
         "post",
         task_url("report_progress"),
         who(302, 403, 302, 403, 403, 404, LOGIN),  # the office may file on a unit's behalf
-        data=lambda w: {
-            "status": "in_progress",
-            "percent_complete": 40,
-            "reported_on": timezone.localdate().isoformat(),
-            "text": "进展",
-            "unit": w.unit.pk,
-        },
+        data=a_report,
+        changes=reports,
     ),
-    Endpoint(
+    Row(
         "contribution POST",
         "post",
         task_url("add_contribution"),
@@ -148,94 +147,93 @@ ENDPOINTS = [
             "text": "配合意见",
             "unit": unit("法律部").pk,
         },
+        changes=reports,
     ),
-    Endpoint(
+    Row(
         "schedule POST",
         "post",
         task_url("schedule_task"),
         OFFICE_ACTS,
         data=lambda w: {"deadline": _future()},
     ),
-    Endpoint(
+    Row(
         "milestone POST",
         "post",
         task_url("add_milestone"),
         OFFICE_ACTS,
         data=lambda w: {"title": "中期评估", "due_on": _future()},
     ),
-    Endpoint(
+    Row(
         "milestone complete POST",
         "post",
         lambda w: reverse("governance:complete_milestone", args=[w.plan.pk, w.task.number, w.milestone.pk]),
         who(302, 403, 302, 403, 403, 404, LOGIN),
     ),
-    Endpoint(
+    Row(
         "follow-up send POST",
         "post",
         task_url("send_follow_up"),
         OFFICE_ACTS,
         data=lambda w: {"message": "请报送", "due_on": _future(7)},
     ),
-    Endpoint("follow-up list", "get", lambda w: reverse("governance:follow_up_list"), SIGNED_IN),
-    Endpoint(
+    Row("follow-up list", "get", lambda w: reverse("governance:follow_up_list"), SIGNED_IN),
+    Row(
         "follow-up detail",
         "get",
         lambda w: reverse("governance:follow_up_detail", args=[w.follow_up.pk]),
         who(200, 200, 200, 200, 404, 404, LOGIN),
     ),
-    Endpoint(
+    Row(
         "follow-up reply POST",
         "post",
         lambda w: reverse("governance:follow_up_detail", args=[w.follow_up.pk]),
         who(403, 403, 302, 302, 404, 404, LOGIN),
         data=lambda w: {"reply": "已落实"},
     ),
-    Endpoint(
+    Row(
         "follow-up close POST",
         "post",
         lambda w: reverse("governance:close_follow_up", args=[w.follow_up.pk]),
         OFFICE_ACTS,
     ),
-    Endpoint("my tasks", "get", lambda w: reverse("governance:my_tasks"), SIGNED_IN),
-    Endpoint("dashboard", "get", plan_url("dashboard_plan"), READ_ALL),
-    Endpoint(
+    Row("my tasks", "get", lambda w: reverse("governance:my_tasks"), SIGNED_IN),
+    Row("dashboard", "get", plan_url("dashboard_plan"), READ_ALL),
+    Row(
         "latest dashboard",
         "get",
         lambda w: reverse("governance:dashboard"),
         who(302, 302, 403, 403, 403, 403, LOGIN),
     ),
-    Endpoint(
+    Row(
         "assessment list",
         "get",
         lambda w: reverse("governance:assessment_list"),
         who(302, 302, 403, 403, 403, 403, LOGIN),
     ),
-    Endpoint("assessment plan page", "get", plan_url("assessment_plan"), READ_ALL),
-    Endpoint(
+    Row("assessment plan page", "get", plan_url("assessment_plan"), READ_ALL),
+    Row(
         "open period POST",
         "post",
         plan_url("assessment_plan"),
         OFFICE_ACTS,
         data=lambda w: {"name": "全年", "starts_on": "2024-01-01", "ends_on": "2024-12-31"},
     ),
-    Endpoint(
+    Row(
         "score sheet", "get", lambda w: reverse("governance:assessment_period", args=[w.period_id]), READ_ALL
     ),
-    Endpoint(
+    Row(
         "adjust score POST",
         "post",
         lambda w: reverse("governance:assessment_period", args=[w.period_id]),
         OFFICE_ACTS,
         data=lambda w: {"unit": w.unit.pk, "points": "2.0", "reason": "材料齐全"},
     ),
-    Endpoint("publish POST", "post", plan_url("publish"), OFFICE_ACTS, data=lambda w: {"published": "1"}),
-    Endpoint("division.xlsx", "get", plan_url("export_division"), OUTLINE),
-    Endpoint("progress.xlsx", "get", plan_url("export_progress"), INTERNAL),
-    Endpoint("progress import page", "get", plan_url("import_progress"), INTERNAL),
-    Endpoint(
-        "evidence download", "get", lambda w: reverse("governance:evidence", args=[w.evidence_id]), INTERNAL
-    ),
-    Endpoint(
+    Row("publish POST", "post", plan_url("publish"), OFFICE_ACTS, data=lambda w: {"published": "1"}),
+    Row("division.xlsx", "get", plan_url("export_division"), OUTLINE),
+    Row("progress.xlsx", "get", plan_url("export_progress"), INTERNAL),
+    Row("progress import page", "get", plan_url("import_progress"), INTERNAL),
+    Row("evidence download", "get", lambda w: reverse("governance:evidence", args=[w.evidence_id]), INTERNAL),
+    Row(
         "notice upload page",
         "get",
         lambda w: reverse("governance:upload_notice"),
@@ -248,77 +246,56 @@ def client_of(request: pytest.FixtureRequest, name: str) -> Client:
     return Client() if name == "anonymous" else client_for(request.getfixturevalue(name))
 
 
-def answers(request: pytest.FixtureRequest, endpoint: Endpoint, world: World) -> dict[str, int | str]:
-    """Each person's answer, each asked on the same data: whatever one person's request changes is undone."""
-    for name in PEOPLE[:-1]:  # made before the savepoints below, which would otherwise undo them
-        request.getfixturevalue(name)
-    got = {}
-    for name in PEOPLE:
-        with transaction.atomic():
-            client = client_of(request, name)
-            url = endpoint.url(world)
-            if endpoint.method == "post":
-                response = client.post(url, endpoint.data(world) if endpoint.data else {})
-            else:
-                response = client.get(url)
-            got[name] = answer(response)
-            transaction.set_rollback(True)
-    return got
+@pytest.fixture
+def cast(request: pytest.FixtureRequest, world: World, stranger: User) -> dict[str, Client]:
+    """Everyone logged in before the table is asked, whose savepoints would otherwise undo them."""
+    return {name: client_of(request, name) for name in PEOPLE}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
 def test_each_person_gets_the_answer_the_rules_give_on_an_unpublished_plan(
-    request: pytest.FixtureRequest, world: World, stranger: User, endpoint: Endpoint
+    cast: dict[str, Client], world: World
 ) -> None:
-    assert answers(request, endpoint, world) == endpoint.expected
+    assert_answers(ROWS, cast, world)
 
 
 # Once published, everyone sees the outline, the matrix and the division table; internals stay internal.
 PUBLIC = who(200, 200, 200, 200, 200, 200, 200)
-PUBLISHED = [
-    Endpoint("plan detail", "get", plan_url("plan_detail"), PUBLIC),
-    Endpoint("matrix", "get", plan_url("matrix"), PUBLIC),
-    Endpoint(
-        "unit page", "get", lambda w: reverse("governance:unit_detail", args=[w.plan.pk, w.unit.pk]), PUBLIC
-    ),
-    Endpoint("task page", "get", task_url("task_detail"), PUBLIC),
-    Endpoint("division.xlsx", "get", plan_url("export_division"), PUBLIC),
-    Endpoint("progress.xlsx", "get", plan_url("export_progress"), who(200, 200, 200, 200, 200, 403, LOGIN)),
-    Endpoint("dashboard", "get", plan_url("dashboard_plan"), READ_ALL),
-    Endpoint("assessment plan page", "get", plan_url("assessment_plan"), READ_ALL),
-    Endpoint(
+PUBLISHED: list[Row[World]] = [
+    Row("plan detail", "get", plan_url("plan_detail"), PUBLIC),
+    Row("matrix", "get", plan_url("matrix"), PUBLIC),
+    Row("unit page", "get", lambda w: reverse("governance:unit_detail", args=[w.plan.pk, w.unit.pk]), PUBLIC),
+    Row("task page", "get", task_url("task_detail"), PUBLIC),
+    Row("division.xlsx", "get", plan_url("export_division"), PUBLIC),
+    Row("progress.xlsx", "get", plan_url("export_progress"), who(200, 200, 200, 200, 200, 403, LOGIN)),
+    Row("dashboard", "get", plan_url("dashboard_plan"), READ_ALL),
+    Row("assessment plan page", "get", plan_url("assessment_plan"), READ_ALL),
+    Row(
         "score sheet", "get", lambda w: reverse("governance:assessment_period", args=[w.period_id]), READ_ALL
     ),
-    Endpoint(
+    Row(
         "evidence download",
         "get",
         lambda w: reverse("governance:evidence", args=[w.evidence_id]),
         who(200, 200, 200, 200, 200, 404, LOGIN),
     ),
-    Endpoint(
+    Row(
         "report POST",
         "post",
         task_url("report_progress"),
         who(302, 403, 302, 403, 403, 403, LOGIN),
-        data=lambda w: {
-            "status": "in_progress",
-            "percent_complete": 40,
-            "reported_on": timezone.localdate().isoformat(),
-            "text": "进展",
-            "unit": w.unit.pk,
-        },
+        data=a_report,
+        changes=reports,
     ),
 ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("endpoint", PUBLISHED, ids=str)
 def test_a_published_plan_shows_its_outline_to_everyone_and_keeps_its_internals(
-    request: pytest.FixtureRequest, world: World, stranger: User, office: User, endpoint: Endpoint
+    cast: dict[str, Client], world: World, office: User
 ) -> None:
     services.set_plan_published(acting_user=office, plan=world.plan, published=True)
-    assert answers(request, endpoint, world) == endpoint.expected
+    assert_answers(PUBLISHED, cast, world)
 
 
 @pytest.mark.django_db
@@ -359,11 +336,9 @@ def test_only_auditors_read_the_audit_log(
 
 
 @pytest.mark.django_db
-def test_asking_everyone_leaves_the_data_as_it_was(
-    request: pytest.FixtureRequest, world: World, stranger: User
-) -> None:
+def test_asking_everyone_leaves_the_data_as_it_was(cast: dict[str, Client], world: World) -> None:
     """The table above is only fair if the office's successful POST is undone before the next person asks."""
-    publish = next(endpoint for endpoint in ENDPOINTS if endpoint.name == "publish POST")
-    assert answers(request, publish, world)["office"] == 302
+    publish = next(row for row in ROWS if row.name == "publish POST")
+    assert answers(publish, cast, world)["office"] == 302
     world.plan.refresh_from_db()
     assert not world.plan.is_published

@@ -3,6 +3,7 @@ milestones and follow-ups; a person's own tasks; evidence files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certis.accounts.access import organisations_of
-from certis.accounts.models import Organisation
+from certis.accounts.models import Organisation, User
 from certis.core.forms import add_service_errors
 from certis.core.http import AuthenticatedRequest
 
@@ -96,36 +97,58 @@ def _task_post(
     return render(request, "governance/task_detail.html", context, status=400)
 
 
+def _unit_post(
+    request: AuthenticatedRequest,
+    plan_id: int,
+    number: int,
+    units_of: Callable[[User, Task], list[Organisation]],
+    form_class: type[ProgressReportForm],
+    name: str,
+    service: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    """A report or a contribution, filed for one of the units the person speaks for on the task (none: refused)."""
+    plan, task = _task(request, plan_id, number)
+    units = units_of(request.user, task)
+    if not units:
+        raise PermissionDenied
+    form = form_class(request.POST, request.FILES, units=units)
+
+    def act(data: dict[str, Any]) -> None:
+        service(acting_user=request.user, task=task, **data)
+        messages.success(request, done)
+
+    return _task_post(request, plan, task, form, name, act)
+
+
 @login_required
 @require_POST
 def report_progress(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpResponse:
-    plan, task = _task(request, plan_id, number)
-    units = access.reporting_units(request.user, task)
-    if not units:
-        raise PermissionDenied
-    form = ProgressReportForm(request.POST, request.FILES, units=units)
-
-    def act(data: dict[str, Any]) -> None:
-        services.report_progress(acting_user=request.user, task=task, **data)
-        messages.success(request, _("Progress reported."))
-
-    return _task_post(request, plan, task, form, "report_form", act)
+    return _unit_post(
+        request,
+        plan_id,
+        number,
+        access.reporting_units,
+        ProgressReportForm,
+        "report_form",
+        services.report_progress,
+        _("Progress reported."),
+    )
 
 
 @login_required
 @require_POST
 def add_contribution(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpResponse:
-    plan, task = _task(request, plan_id, number)
-    units = access.contributing_units(request.user, task)
-    if not units:
-        raise PermissionDenied
-    form = ContributionForm(request.POST, request.FILES, units=units)
-
-    def act(data: dict[str, Any]) -> None:
-        services.add_contribution(acting_user=request.user, task=task, **data)
-        messages.success(request, _("Contribution added."))
-
-    return _task_post(request, plan, task, form, "contribution_form", act)
+    return _unit_post(
+        request,
+        plan_id,
+        number,
+        access.contributing_units,
+        ContributionForm,
+        "contribution_form",
+        services.add_contribution,
+        _("Contribution added."),
+    )
 
 
 @login_required

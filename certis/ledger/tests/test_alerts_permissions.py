@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from certis.accounts.models import Membership, Organisation
-from certis.core.testing import LOGIN, answer, client_for, person
+from certis.core.testing import LOGIN, client_for, person
+from certis.core.testing.permissions import Row, assert_answers
 from certis.ledger.models import LogAlert
 
 pytestmark = pytest.mark.django_db
@@ -26,24 +28,32 @@ def test_a_supervisor_sees_the_alerts(regulator: Organisation) -> None:
     assert "entry 42" in response.content.decode()
 
 
-def test_an_auditor_sees_the_alerts(regulator: Organisation) -> None:
-    assert (
-        answer(
-            client_for(person("auditor", regulator, Membership.Role.AUDITOR)).get(
-                reverse("ledger:alert_list")
-            )
-        )
-        == 200
-    )
+@pytest.fixture
+def cast(regulator: Organisation, body_organisation: Organisation) -> dict[str, Client]:
+    return {
+        "supervisor": client_for(person("supervisor", regulator, Membership.Role.SUPERVISOR)),
+        "auditor": client_for(person("auditor", regulator, Membership.Role.AUDITOR)),
+        "body_supervisor": client_for(
+            person("body-supervisor", body_organisation, Membership.Role.SUPERVISOR)
+        ),
+        "anonymous": client_for(None),
+    }
 
 
-def test_a_body_s_supervisor_may_not(body_organisation: Organisation) -> None:
-    user = person("body-supervisor", body_organisation, Membership.Role.SUPERVISOR)
-    assert answer(client_for(user).get(reverse("ledger:alert_list"))) == 403
+ROWS: list[Row[None]] = [
+    Row(
+        "alerts",
+        "get",
+        lambda w: reverse("ledger:alert_list"),
+        {"supervisor": 200, "auditor": 200, "body_supervisor": 403, "anonymous": LOGIN},
+    ),
+]
 
 
-def test_a_visitor_is_asked_to_log_in() -> None:
-    assert answer(client_for(None).get(reverse("ledger:alert_list"))) == LOGIN
+def test_the_regulator_s_supervisors_and_auditors_may_a_body_s_supervisor_may_not(
+    cast: dict[str, Client],
+) -> None:
+    assert_answers(ROWS, cast, None)
 
 
 def test_the_page_speaks_chinese_first(regulator: Organisation) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from certis.accounts.models import Organisation, User
 from certis.governance.files.notice import Notice, NoticeError, read_notice
@@ -29,6 +31,21 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise CommandError(f"{path} is not UTF-8 or GB18030 text.")
+
+
+def require_migrated_database() -> None:
+    """Even a dry run reads the database (is the notice already imported?): say so plainly when it cannot,
+    rather than fail with a traceback about a missing table."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        raise CommandError(f"The database cannot be reached ({error}): check DATABASE_URL.") from None
+    if pending:
+        raise CommandError(
+            f"The database is not set up ({len(pending)} migrations not applied): run certis migrate first."
+        )
 
 
 class Command(BaseCommand):
@@ -55,6 +72,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "The notice could not be read; nothing was imported.\n" + "\n".join(lines)
             ) from None
+        require_migrated_database()
         user = User.objects.filter(username=options["user"]).first() if options["user"] else None
         if options["user"] and user is None:
             raise CommandError(f"No user {options['user']!r}.")

@@ -62,7 +62,7 @@ def _entries(request: HttpRequest) -> list[tuple[Any, str]]:
     user = request.user
     standing = _Standing.of(user)
     roles, superuser = standing.roles, standing.superuser
-    entries: list[tuple[Any, str]] = [(_("Home"), reverse("core:home"))]
+    entries: list[tuple[Any, str]] = [(_("Home"), reverse("portal:home"))]
     entries.append((_("Implementation plan"), reverse("governance:plan_list")))
     if user.is_authenticated:
         entries.append((_("My tasks"), reverse("governance:my_tasks")))
