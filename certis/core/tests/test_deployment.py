@@ -129,6 +129,7 @@ def test_no_template_has_an_inline_script() -> None:
 
 def test_no_template_has_a_style_element() -> None:
     """The policy allows no <style> element: rules go into a static stylesheet."""
-    offenders = {_name(path) for path in TEMPLATES if re.search(r"<style\b", path.read_text(encoding="utf-8"))}
+    offenders = {
+        _name(path) for path in TEMPLATES if re.search(r"<style\b", path.read_text(encoding="utf-8"))
+    }
     assert offenders == set()
-
