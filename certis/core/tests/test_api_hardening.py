@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from certis.accounts.models import Organisation, User
 from certis.accounts.services import issue_api_token
@@ -91,8 +92,9 @@ def test_forms_refuse_control_characters_but_text_areas_keep_tabs_and_line_break
 ) -> None:
     organisations = Organisation.objects.filter(pk=app_new_body.pk)
     data = {"applicant": app_new_body.pk, "kind": "approval", "name": "中国\x07质量", "summary": "一\n二\t三"}
-    form = NewApplicationForm(data, organisations=organisations)
-    assert not form.is_valid()
+    with translation.override("en"):
+        form = NewApplicationForm(data, organisations=organisations)
+        assert not form.is_valid()
     assert set(form.errors) == {"name"}
     assert "may not hold control characters" in form.errors["name"][0]
     checked = ImportCheckForm({"lines": "8516601000\tMY-FB40\r\n8471300000,,\x1b", "reference": "1"})
