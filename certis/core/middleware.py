@@ -4,7 +4,8 @@ Chinese first: the interface speaks simplified Chinese unless the person chose a
 
 Django's LocaleMiddleware would follow the browser's Accept-Language, so an English-language browser on a
 government desktop would get English pages. Here only the language switch (its cookie) changes the
-language; everyone else gets settings.LANGUAGE_CODE.
+language; everyone else gets settings.LANGUAGE_CODE. Answers under ``settings.LANGUAGE_INDEPENDENT_PATHS``
+(the public log's tiles and checkpoint, the JWKS: the same bytes in every language) get no ``Vary: Cookie``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class ChineseFirstLocaleMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
+        self.same_in_every_language = tuple(getattr(settings, "LANGUAGE_INDEPENDENT_PATHS", ()))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
@@ -32,6 +34,8 @@ class ChineseFirstLocaleMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
+        if request.path_info.startswith(self.same_in_every_language):
+            return response  # bytes for machines: no Vary, so a shared cache keeps one copy
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response

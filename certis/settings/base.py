@@ -129,6 +129,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Answers that are the same bytes in every language: no Vary: Cookie (core.middleware), so shared caches
+# and mirrors keep one copy.
+LANGUAGE_INDEPENDENT_PATHS = ("/log/", "/.well-known/")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
