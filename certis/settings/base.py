@@ -249,6 +249,11 @@ if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
         f"PUBLIC_BASE_URL must start with https:// or http://; got {PUBLIC_BASE_URL!r}."
     )
 
+# The public log's name: the first line of every checkpoint and the name of its key (C2SP tlog-checkpoint,
+# a schema-less URL such as certis.example.gov.cn/log). Empty: PUBLIC_BASE_URL's host and path + "/log".
+# Choose it once: a log keeps its origin for life.
+LEDGER_ORIGIN = env_str("LEDGER_ORIGIN", "")
+
 # Certificate reports in bulk (certificates app): a file of at most this many rows is checked and applied in
 # the request that uploads it; a larger one is queued for the worker, and its page shows the progress.
 CERTIFICATES_IMPORT_INLINE_ROWS = env_int("CERTIFICATES_IMPORT_INLINE_ROWS", 2_000)
